@@ -1,0 +1,188 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData } from "./nodeGroup";
+import { ControlPlaneLogType } from "./types";
+
+export * from "./types";
+export * from "./nodeGroup";
+
+export interface ClusterArgs {
+    /** The EKS cluster's name (fixed, so add-ons and tags can name it before it exists). */
+    clusterName: string;
+    /** Kubernetes minor version, e.g. "1.34". */
+    kubernetesVersion: string;
+    vpcId: pulumi.Input<string>;
+    /** Subnets for internet-facing load balancers. */
+    publicSubnetIds: pulumi.Input<string[]>;
+    /** Subnets for nodes and pods. */
+    privateSubnetIds: pulumi.Input<string[]>;
+    endpointPrivateAccess: boolean;
+    endpointPublicAccess: boolean;
+    /** CIDRs allowed to the public endpoint; required when it is on. */
+    publicAccessCidrs?: string[];
+    controlPlaneLogTypes: ControlPlaneLogType[];
+    /** Envelope-encrypt Secrets with KMS. */
+    secretsEncryption: boolean;
+    /** Use this KMS key instead of creating one. */
+    secretsKmsKeyArn?: string;
+    /** EKS deletion protection plus Pulumi `protect` on the cluster and its key. */
+    deletionProtection: boolean;
+    /** IAM principals given cluster-admin through access entries. */
+    adminPrincipalArns: string[];
+    nodeGroups: NodeGroupArgs[];
+    tags?: Record<string, string>;
+}
+
+/**
+ * An EKS cluster in API authentication mode with managed node groups in private subnets, the VPC
+ * CNI add-on with NetworkPolicy enforcement, the Pod Identity agent, and a Kubernetes provider.
+ */
+export class Cluster extends pulumi.ComponentResource {
+    public readonly clusterName: pulumi.Output<string>;
+    /** Admin kubeconfig (JSON), a secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    /** OIDC issuer URL without the scheme, as IRSA trust policies name it. */
+    public readonly oidcProviderUrl: pulumi.Output<string>;
+    public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    public readonly nodeSecurityGroupId: pulumi.Output<string>;
+    public readonly nodeRoleArn: pulumi.Output<string>;
+    /** Provider for Kubernetes resources in this cluster; waits for the nodes. */
+    public readonly provider: k8s.Provider;
+
+    constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("idp-eks:cluster:Cluster", name, {}, opts);
+        const parent = { parent: this };
+        const tags = args.tags ?? {};
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const managedPolicy = (p: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${p}`;
+
+        const secretsKey = args.secretsEncryption && !args.secretsKmsKeyArn
+            ? new aws.kms.Key(`${name}-secrets`, {
+                description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${args.clusterName}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                tags,
+            }, { parent: this, protect: args.deletionProtection })
+            : undefined;
+        if (secretsKey) {
+            new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: secretsKey.keyId }, parent);
+        }
+
+        const cluster = new eks.Cluster(name, {
+            name: args.clusterName,
+            version: args.kubernetesVersion,
+            vpcId: args.vpcId,
+            publicSubnetIds: args.publicSubnetIds,
+            privateSubnetIds: args.privateSubnetIds,
+            nodeAssociatePublicIpAddress: false,
+            // Nodes come from the managed node groups below, which use the EKS-created cluster security group.
+            skipDefaultNodeGroup: true,
+            skipDefaultSecurityGroups: true,
+            authenticationMode: eks.AuthenticationMode.Api,
+            accessEntries: Object.fromEntries(args.adminPrincipalArns.map((arn, i) => [`admin-${i}`, {
+                principalArn: arn,
+                accessPolicies: {
+                    clusterAdmin: {
+                        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+                        accessScope: { type: "cluster" },
+                    },
+                },
+            }])),
+            createOidcProvider: true,
+            endpointPrivateAccess: args.endpointPrivateAccess,
+            endpointPublicAccess: args.endpointPublicAccess,
+            publicAccessCidrs: args.endpointPublicAccess ? args.publicAccessCidrs : undefined,
+            enabledClusterLogTypes: args.controlPlaneLogTypes,
+            encryptionConfigKeyArn: args.secretsKmsKeyArn ?? secretsKey?.arn,
+            deletionProtection: args.deletionProtection,
+            // The VPC CNI is managed below as an EKS add-on with network policy enforcement on.
+            useDefaultVpcCni: true,
+            tags,
+        }, { parent: this, protect: args.deletionProtection });
+
+        // Add-ons take the cluster by name; the explicit dependency orders them after it.
+        const afterCluster = { parent: this, dependsOn: [cluster] };
+        const vpcCni = new aws.eks.Addon(`${name}-vpc-cni`, {
+            clusterName: args.clusterName,
+            addonName: "vpc-cni",
+            // Without the network policy agent, EKS silently ignores every NetworkPolicy.
+            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, afterCluster);
+        new aws.eks.Addon(`${name}-pod-identity-agent`, {
+            clusterName: args.clusterName,
+            addonName: "eks-pod-identity-agent",
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, afterCluster);
+
+        const nodeRole = new aws.iam.Role(`${name}-node`, {
+            description: `Managed nodes of EKS cluster ${args.clusterName}`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, parent);
+        const attachments = NODE_ROLE_POLICIES.map((p) =>
+            new aws.iam.RolePolicyAttachment(`${name}-node-${p}`, { role: nodeRole.name, policyArn: managedPolicy(p) }, parent));
+
+        const nodeGroups = args.nodeGroups.map((ng) => {
+            const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-${ng.name}`, {
+                description: `Nodes of ${args.clusterName}/${ng.name}: IMDSv2 only, encrypted gp3 root volume`,
+                updateDefaultVersion: true,
+                ...nodeLaunchTemplateData(ng.diskSizeGiB),
+                tagSpecifications: [{ resourceType: "instance", tags: { ...tags, Name: `${args.clusterName}-${ng.name}` } }],
+                tags,
+            }, parent);
+            return new aws.eks.NodeGroup(`${name}-${ng.name}`, {
+                clusterName: args.clusterName,
+                nodeRoleArn: nodeRole.arn,
+                subnetIds: args.privateSubnetIds,
+                instanceTypes: ng.instanceTypes,
+                capacityType: ng.capacityType,
+                amiType: ng.amiType,
+                scalingConfig: { minSize: ng.minSize, desiredSize: ng.desiredSize, maxSize: ng.maxSize },
+                updateConfig: { maxUnavailable: 1 },
+                labels: ng.labels ?? {},
+                taints: eksTaints(ng.taints ?? []),
+                launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+                tags,
+            }, {
+                parent: this,
+                // Nodes join with the network policy agent configured, and only once they can pull images.
+                dependsOn: [cluster, vpcCni, ...attachments],
+                // A cluster autoscaler owns the live node count; config only sets the initial one.
+                ignoreChanges: ["scalingConfig.desiredSize"],
+            });
+        });
+
+        this.provider = new k8s.Provider(`${name}-k8s`, {
+            kubeconfig: cluster.kubeconfigJson,
+            enableServerSideApply: true,
+        }, { parent: this, dependsOn: nodeGroups });
+
+        this.clusterName = pulumi.output(args.clusterName);
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcProviderUrl = cluster.oidcProviderUrl;
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.nodeSecurityGroupId = cluster.nodeSecurityGroupId;
+        this.nodeRoleArn = nodeRole.arn;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            oidcProviderArn: this.oidcProviderArn,
+            oidcProviderUrl: this.oidcProviderUrl,
+            clusterSecurityGroupId: this.clusterSecurityGroupId,
+            nodeSecurityGroupId: this.nodeSecurityGroupId,
+            nodeRoleArn: this.nodeRoleArn,
+        });
+    }
+}

@@ -1,0 +1,87 @@
+// Pure IPv4 CIDR arithmetic: parsing, containment, overlap and the deterministic subnet plan.
+// No Pulumi imports, so config validation and tests can use it directly.
+
+export interface Ipv4Cidr {
+    /** Network address as an unsigned 32-bit integer. */
+    readonly base: number;
+    readonly prefix: number;
+}
+
+const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Parses "a.b.c.d/n"; returns undefined unless it is a canonical IPv4 CIDR (no host bits set). */
+export function parseCidr(text: string): Ipv4Cidr | undefined {
+    const m = CIDR_PATTERN.exec(text);
+    if (!m) return undefined;
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+    const base = octets.reduce((acc, o) => acc * 256 + o, 0);
+    if (base % blockSize(prefix) !== 0) return undefined;
+    return { base, prefix };
+}
+
+/** Why `text` is not a canonical CIDR, or undefined when it is one. */
+export function cidrProblem(text: string): string | undefined {
+    const m = CIDR_PATTERN.exec(text);
+    if (!m) return "is not an IPv4 CIDR (expected a.b.c.d/n)";
+    if (m.slice(1, 5).some((o) => Number(o) > 255)) return "has an octet above 255";
+    if (Number(m[5]) > 32) return "has a prefix length above 32";
+    if (!parseCidr(text)) return "has host bits set (the address must be the network address of the block)";
+    return undefined;
+}
+
+export function formatCidr(c: Ipv4Cidr): string {
+    const octets = [24, 16, 8, 0].map((shift) => Math.floor(c.base / 2 ** shift) % 256);
+    return `${octets.join(".")}/${c.prefix}`;
+}
+
+function blockSize(prefix: number): number {
+    return 2 ** (32 - prefix);
+}
+
+/** True when `inner` lies entirely within `outer`. */
+export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr): boolean {
+    return inner.prefix >= outer.prefix && Math.floor(inner.base / blockSize(outer.prefix)) * blockSize(outer.prefix) === outer.base;
+}
+
+export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
+    return cidrContains(a, b) || cidrContains(b, a);
+}
+
+/** The `index`-th block of prefix length `prefix` inside `parent`. */
+export function subBlock(parent: Ipv4Cidr, prefix: number, index: number): Ipv4Cidr {
+    const count = 2 ** (prefix - parent.prefix);
+    if (prefix < parent.prefix || index < 0 || index >= count) {
+        throw new RangeError(`block ${index} of /${prefix} does not fit in ${formatCidr(parent)}`);
+    }
+    return { base: parent.base + index * blockSize(prefix), prefix };
+}
+
+export interface SubnetPlan {
+    readonly publicCidrs: string[];
+    readonly privateCidrs: string[];
+}
+
+/** Most availability zones a plan can hold: one eighth of the VPC is kept for the public tier. */
+export const MAX_PLANNED_ZONES = 6;
+
+/**
+ * Splits the VPC into eighths: private subnet i takes eighth i (nodes and pods live there, so it is
+ * the large tier), and the last eighth is cut into eight public subnets for load balancers and NAT.
+ * A /16 gives /19 private and /22 public subnets. The plan depends only on the VPC CIDR and the
+ * zone count, so adding a zone never moves an existing subnet.
+ */
+export function planSubnets(vpcCidr: string, zoneCount: number): SubnetPlan {
+    const vpc = parseCidr(vpcCidr);
+    if (!vpc) throw new Error(`VPC CIDR ${JSON.stringify(vpcCidr)} ${cidrProblem(vpcCidr)}`);
+    if (zoneCount < 1 || zoneCount > MAX_PLANNED_ZONES) {
+        throw new RangeError(`a subnet plan holds 1 to ${MAX_PLANNED_ZONES} zones, not ${zoneCount}`);
+    }
+    const publicPool = subBlock(vpc, vpc.prefix + 3, 7);
+    const zones = Array.from({ length: zoneCount }, (_, i) => i);
+    return {
+        privateCidrs: zones.map((i) => formatCidr(subBlock(vpc, vpc.prefix + 3, i))),
+        publicCidrs: zones.map((i) => formatCidr(subBlock(publicPool, publicPool.prefix + 3, i))),
+    };
+}

@@ -1,0 +1,206 @@
+// Reads every project config key, applies defaults and validates the whole configuration before
+// the program registers any resource. All problems are reported at once, each naming the key as
+// the user writes it in Pulumi.<stack>.yaml.
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { cidrContains, cidrsOverlap, parseCidr } from "../components/network/cidr";
+import { VpcMode } from "../components/network/types";
+import { NodeAmiType } from "../components/cluster/types";
+import { ConfigKey, ConfigShape, ConfigValues, KeyKind, PROJECT, configKeys } from "./keys";
+import { awsRegion } from "./rules";
+
+export const REGION_KEY = "aws:region";
+
+export interface ConfigProblem {
+    /** The key as written in Pulumi.<stack>.yaml, with a list index where it applies. */
+    readonly key: string;
+    readonly message: string;
+}
+
+export class ConfigError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly ConfigProblem[],
+    ) {
+        super(
+            `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); ` +
+                `no resources were registered:\n` +
+                problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+export interface PlatformConfig extends Omit<ConfigValues, "clusterName"> {
+    readonly stack: string;
+    readonly region: string;
+    readonly clusterName: string;
+}
+
+const fullKey = (k: string) => `${PROJECT}:${k}`;
+const show = (v: unknown) => JSON.stringify(v);
+
+/** Turns the string Pulumi hands the program into the value its kind declares. */
+function decode(kind: KeyKind, raw: string): { value?: unknown; problem?: string } {
+    switch (kind) {
+        case "string":
+            return { value: raw };
+        case "integer":
+            return /^-?\d+$/.test(raw.trim()) ? { value: Number(raw) } : { problem: `${show(raw)} is not a whole number` };
+        case "boolean":
+            return raw === "true" || raw === "false" ? { value: raw === "true" } : { problem: `${show(raw)} is not true or false` };
+        case "array": {
+            try {
+                const parsed: unknown = JSON.parse(raw);
+                if (Array.isArray(parsed)) return { value: parsed };
+            } catch {
+                // fall through: a scalar where a list was expected
+            }
+            return { problem: `${show(raw)} is not a list (write it as a YAML list under the key)` };
+        }
+    }
+}
+
+/** Edit distance, for "did you mean" on unknown keys. */
+function distance(a: string, b: string): number {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0];
+        row[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const above = row[j];
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+            diagonal = above;
+        }
+    }
+    return row[b.length];
+}
+
+function unknownKeyProblem(name: string): ConfigProblem {
+    const known = Object.keys(configKeys);
+    const best = known.map((k) => ({ k, d: distance(name, k) })).sort((a, b) => a.d - b.d)[0];
+    const hint = best && best.d <= 3 ? ` Did you mean ${fullKey(best.k)}?` : "";
+    return { key: fullKey(name), message: `is not a key of this project.${hint} (Known keys are listed in the README.)` };
+}
+
+function issueMessage(issue: z.core.$ZodIssue, value: unknown, key: ConfigKey): string {
+    if (value === undefined) return `is required: ${configKeys[key].description}`;
+    switch (issue.code) {
+        case "invalid_value":
+            return `${show(value)} is not one of ${issue.values.map((v) => show(v)).join(", ")}`;
+        case "invalid_type":
+            return `${show(value)} is not a ${issue.expected}`;
+        default:
+            return `${show(value)} ${issue.message}`;
+    }
+}
+
+function valueAt(root: Record<string, unknown>, path: readonly PropertyKey[]): unknown {
+    return path.reduce<unknown>((v, p) => (v as Record<PropertyKey, unknown> | undefined)?.[p], root);
+}
+
+/** Rules that relate several keys; each problem names the key to change. */
+function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKey) => boolean): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const add = (k: ConfigKey, message: string) => problems.push({ key: fullKey(k), message });
+    const existingKeys = ["existingVpcId", "existingPublicSubnetIds", "existingPrivateSubnetIds", "existingPublicSubnetCidrs", "existingPrivateSubnetCidrs"] as const;
+
+    const vpc = parseCidr(c.vpcCidr);
+    if (vpc && (vpc.prefix < 16 || vpc.prefix > 20)) add("vpcCidr", `${show(c.vpcCidr)} has prefix /${vpc.prefix}; expected /16 to /20 (EKS nodes and pods need room)`);
+
+    if (c.vpcMode === VpcMode.Create) {
+        const zones = c.availabilityZones;
+        if (!zones) add("availabilityZones", "is required when vpcMode is create: list 2 to 6 zones of aws:region");
+        else {
+            if (zones.length < 2 || zones.length > 6) add("availabilityZones", `lists ${zones.length} zone(s); expected 2 to 6 (EKS and ALBs need at least 2)`);
+            zones.forEach((z, i) => {
+                if (region && !z.startsWith(region)) problems.push({ key: `${fullKey("availabilityZones")}[${i}]`, message: `${show(z)} is not in aws:region ${show(region)}` });
+            });
+        }
+        for (const k of existingKeys) if (present(k)) add(k, "is only used when vpcMode is existing; remove it or set vpcMode: existing");
+    } else {
+        for (const k of existingKeys) if (c[k] === undefined) add(k, "is required when vpcMode is existing");
+        if (present("availabilityZones")) add("availabilityZones", "is only used when vpcMode is create (the existing subnets fix the zones)");
+        const tiers = [
+            ["existingPublicSubnetIds", "existingPublicSubnetCidrs"],
+            ["existingPrivateSubnetIds", "existingPrivateSubnetCidrs"],
+        ] as const;
+        for (const [ids, cidrs] of tiers) {
+            const idList = c[ids];
+            const cidrList = c[cidrs];
+            if (idList && idList.length < 2) add(ids, `lists ${idList.length} subnet(s); expected one per zone in at least 2 zones`);
+            if (idList && cidrList && idList.length !== cidrList.length) add(cidrs, `lists ${cidrList.length} CIDR(s) for ${idList.length} subnet id(s) in ${fullKey(ids)}; expected one per subnet, same order`);
+        }
+        const all = [...(c.existingPublicSubnetCidrs ?? []).map((s, i) => ({ s, key: `${fullKey("existingPublicSubnetCidrs")}[${i}]` })), ...(c.existingPrivateSubnetCidrs ?? []).map((s, i) => ({ s, key: `${fullKey("existingPrivateSubnetCidrs")}[${i}]` }))];
+        all.forEach(({ s, key }, i) => {
+            const block = parseCidr(s);
+            if (!block) return;
+            if (vpc && !cidrContains(vpc, block)) problems.push({ key, message: `${show(s)} is not inside vpcCidr ${show(c.vpcCidr)}` });
+            const clash = all.slice(0, i).find((o) => parseCidr(o.s) && cidrsOverlap(parseCidr(o.s)!, block));
+            if (clash) problems.push({ key, message: `${show(s)} overlaps ${clash.key} (${show(clash.s)})` });
+        });
+    }
+
+    if (!c.endpointPrivateAccess && !c.endpointPublicAccess) add("endpointPrivateAccess", "and endpointPublicAccess are both false: the cluster API would be unreachable");
+    if (c.endpointPublicAccess && !(c.publicAccessCidrs && c.publicAccessCidrs.length > 0)) add("publicAccessCidrs", "is required when endpointPublicAccess is true: list the CIDRs allowed to reach the API (0.0.0.0/0 only if you mean it)");
+    if (!c.endpointPublicAccess && present("publicAccessCidrs")) add("publicAccessCidrs", "is set but endpointPublicAccess is false; remove it or enable the public endpoint");
+    if (!c.secretsEncryption && present("secretsKmsKeyArn")) add("secretsKmsKeyArn", "is set but secretsEncryption is false");
+
+    if (c.nodeMinSize > c.nodeDesiredSize) add("nodeMinSize", `${c.nodeMinSize} is above nodeDesiredSize ${c.nodeDesiredSize}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
+    if (c.nodeDesiredSize > c.nodeMaxSize) add("nodeDesiredSize", `${c.nodeDesiredSize} is above nodeMaxSize ${c.nodeMaxSize}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
+
+    // Graviton families carry a "g" after the generation digit (m7g, c6gn, t4g).
+    const arm = (t: string) => /^[a-z]+\d+g/.test(t);
+    const wantArm = c.nodeAmiType === NodeAmiType.Al2023Arm;
+    c.nodeInstanceTypes.forEach((t, i) => {
+        if (arm(t) !== wantArm) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is ${arm(t) ? "an ARM (Graviton)" : "an x86"} type but nodeAmiType is ${c.nodeAmiType}` });
+    });
+    return problems;
+}
+
+/**
+ * Validates a whole stack configuration as Pulumi hands it to the program (`runtime.allConfig()`:
+ * full keys to strings, lists as JSON). Pure: no Pulumi resources, no I/O.
+ */
+export function validateConfig(raw: Readonly<Record<string, string>>, stack: string): PlatformConfig {
+    const problems: ConfigProblem[] = [];
+    const prefix = `${PROJECT}:`;
+    for (const k of Object.keys(raw).sort()) {
+        if (k.startsWith(prefix) && !(k.slice(prefix.length) in configKeys)) problems.push(unknownKeyProblem(k.slice(prefix.length)));
+    }
+
+    const decoded: Record<string, unknown> = {};
+    for (const [name, spec] of Object.entries(configKeys)) {
+        const text = raw[fullKey(name)];
+        if (text === undefined) continue;
+        const { value, problem } = decode(spec.kind, text);
+        if (problem) problems.push({ key: fullKey(name), message: problem });
+        else decoded[name] = value;
+    }
+
+    const region = raw[REGION_KEY];
+    const regionResult = awsRegion.safeParse(region);
+    if (region === undefined) problems.push({ key: REGION_KEY, message: "is required: the AWS region to deploy to (pulumi config set aws:region us-east-1)" });
+    else if (!regionResult.success) problems.push({ key: REGION_KEY, message: `${show(region)} ${regionResult.error.issues[0].message}` });
+
+    const shape = Object.fromEntries(Object.entries(configKeys).map(([k, s]) => [k, s.schema])) as ConfigShape;
+    const parsed = z.object(shape).safeParse(decoded);
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+            const [name, ...rest] = issue.path;
+            if (typeof name !== "string" || !(name in configKeys)) continue;
+            const key = fullKey(name) + rest.map((p) => `[${String(p)}]`).join("");
+            problems.push({ key, message: issueMessage(issue, valueAt(decoded, issue.path), name as ConfigKey) });
+        }
+    } else {
+        problems.push(...crossKeyProblems(parsed.data, regionResult.success ? region! : "", (k) => decoded[k] !== undefined));
+    }
+
+    if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
+    return { ...parsed.data, stack, region: region!, clusterName: parsed.data.clusterName ?? `idp-${stack}` };
+}
+
+/** Reads and validates the current stack's configuration. Throws ConfigError before any resource exists. */
+export function loadConfig(): PlatformConfig {
+    return validateConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+}

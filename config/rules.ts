@@ -1,0 +1,79 @@
+// Reusable zod rules for config values. Each message says what was expected; the loader prefixes
+// the key and the offending value.
+import { z } from "zod";
+import { cidrProblem } from "../components/network/cidr";
+
+export const cidr = z.string().superRefine((value, ctx) => {
+    const problem = cidrProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem}` });
+});
+
+export const hostname = z
+    .string()
+    .max(253, "is longer than 253 characters, the limit for a DNS name")
+    .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "is not a lower-case DNS host name (expected labels of a-z, 0-9 and '-', e.g. auth.example.com)",
+    );
+
+export const email = z.email("is not an e-mail address (expected name@domain, e.g. platform@example.com)");
+
+export const iamPrincipalArn = z
+    .string()
+    .regex(
+        /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
+        "is not an IAM role or user ARN (expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>)",
+    );
+
+export const kmsKeyArn = z
+    .string()
+    .regex(
+        /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        "is not a KMS key ARN (expected arn:aws:kms:<region>:<account>:key/<uuid>)",
+    );
+
+export const kubernetesVersion = z
+    .string()
+    .regex(/^1\.\d{2}$/, 'is not a Kubernetes minor version (expected "1.NN", e.g. "1.34")')
+    .refine((v) => Number(v.split(".")[1]) >= 30, "is older than 1.30, the oldest version this project supports on EKS");
+
+export const availabilityZone = z
+    .string()
+    .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, "is not an availability zone name (expected e.g. us-east-1a)");
+
+export const awsRegion = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "is not an AWS region (expected e.g. us-east-1)");
+
+export const vpcId = z.string().regex(/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a VPC id (expected vpc-<8 or 17 hex digits>)");
+
+export const subnetId = z
+    .string()
+    .regex(/^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/, "is not a subnet id (expected subnet-<8 or 17 hex digits>)");
+
+export const clusterName = z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, "is not an EKS cluster name (1-100 letters, digits, '-' or '_', starting alphanumeric)");
+
+export const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9-]+$/, "is not an EC2 instance type (expected e.g. m6i.large)");
+
+// Kubernetes label syntax: optional DNS-subdomain prefix, then a name of up to 63 characters.
+const labelKey = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** "key=value", as `kubectl label` takes it. */
+export const nodeLabel = z.string().refine((s) => {
+    const [key, value, ...rest] = s.split("=");
+    return rest.length === 0 && value !== undefined && labelKey.test(key) && labelValue.test(value);
+}, "is not a Kubernetes label (expected key=value, e.g. workload=idp)");
+
+/** "key=value:Effect" or "key:Effect", as `kubectl taint` takes it. */
+export const nodeTaint = z
+    .string()
+    .regex(
+        /^[^=:]+(=[^=:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/,
+        "is not a taint (expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute)",
+    )
+    .refine((s) => labelKey.test(s.split(/[=:]/)[0]), "has a taint key that is not a valid Kubernetes key");
+
+export function uniqueList<T extends z.ZodType<string>>(item: T) {
+    return z.array(item).refine((xs) => new Set(xs).size === xs.length, "has duplicate entries");
+}

@@ -1,0 +1,230 @@
+// The mocked cloud: evaluates the real program in-process under pulumi.runtime.setMocks, with no
+// CLI, plugins or credentials, and records every resource with its options. The offline synth, the
+// benchmark and every test share this one module (mocha loads all specs first, so a second setMocks
+// elsewhere would silently win).
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+
+export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
+
+/** Placeholder AWS account id: values only the cloud can know are marked `mock`. */
+export const MOCK_ACCOUNT = "000000000000";
+export const SECRET_PLACEHOLDER = "[secret]";
+
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** Remote (multi-language) component, e.g. eks:index:Cluster. */
+    remote: boolean;
+    parent: string;
+    /** URN of the explicit provider, or "" for the default one. */
+    provider: string;
+    /** URNs this resource waits on: explicit dependsOn and through its inputs. */
+    dependencies: string[];
+    /** Input property -> URNs that input came from. */
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+    ignoreChanges: string[];
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    /** Inputs as sent to the engine; secrets shown as "[secret]", unknowns as "[unknown]". */
+    inputs: Record<string, unknown>;
+}
+
+export interface StackConfig {
+    project: string;
+    /** Full keys (`idp-eks:vpcCidr`) to the strings Pulumi hands a program. */
+    values: Record<string, string>;
+    secretKeys: string[];
+}
+
+/** Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI passes them to a program. */
+export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {
+    const project = (parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`No stack file ${path.relative(process.cwd(), file)}: known stacks are ${knownStacks(root).join(", ")}`);
+    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+        const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            // Ciphertext needs the stack's secrets provider; a marked stand-in keeps the value secret.
+            values[key] = `mock-secret-value-for-${key}`;
+            secretKeys.push(key);
+        } else {
+            values[key] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { project, values, secretKeys };
+}
+
+export function knownStacks(root = PROJECT_ROOT): string[] {
+    return fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+const SIG = { key: "4dabf18193072939515e22adb298388d", secret: "1b47061264138c4ac30d75fd1eb44270", resource: "5cf8f73096256a8f31e491e813e4eb8e" };
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Plain JSON of a wire-format property value, with secrets masked and resource references as URNs. */
+function readable(value: unknown): unknown {
+    if (value === UNKNOWN) return "[unknown]";
+    if (Array.isArray(value)) return value.map(readable);
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG.key] === SIG.secret) return SECRET_PLACEHOLDER;
+        if (obj[SIG.key] === SIG.resource) return { resource: obj.urn };
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, readable(v)]));
+    }
+    return value;
+}
+
+const providerUrn = (ref: string) => (ref ? ref.split("::").slice(0, -1).join("::") : "");
+
+/** AWS service name of a type token (`aws:ec2/vpc:Vpc` -> `ec2`). */
+const awsService = (type: string) => type.split(":")[1]?.split("/")[0] ?? "mock";
+
+/** Outputs only the cloud can know, as deterministic placeholders marked `mock`. */
+function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
+    const { type, name, inputs } = args;
+    const physicalName = inputs.name ?? name;
+    const arn = `arn:aws:${awsService(type)}:${region}:${MOCK_ACCOUNT}:mock/${physicalName}`;
+    switch (type) {
+        case "eks:index:Cluster": {
+            const clusterName = inputs.name ?? name;
+            const issuer = `oidc.eks.${region}.amazonaws.com/id/MOCK${clusterName.toUpperCase().replace(/[^A-Z0-9]/g, "")}`;
+            return {
+                ...inputs,
+                kubeconfigJson: JSON.stringify(mockKubeconfig(clusterName, region)),
+                oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
+                oidcProviderUrl: issuer,
+                oidcIssuer: `https://${issuer}`,
+                clusterSecurityGroupId: `sg-mock-${clusterName}-cluster`,
+                nodeSecurityGroupId: `sg-mock-${clusterName}-cluster`,
+            };
+        }
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { ...inputs, arn, latestVersion: 1 };
+        case "aws:kms/key:Key":
+            return { ...inputs, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/00000000-0000-0000-0000-${mockHex(name, 12)}`, keyId: `mock-key-${name}` };
+        default:
+            return args.custom ? { ...inputs, name: physicalName, arn } : { ...inputs };
+    }
+}
+
+function mockHex(seed: string, length: number): string {
+    let h = 0;
+    for (const ch of seed) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return h.toString(16).padStart(length, "0").slice(-length);
+}
+
+function mockKubeconfig(clusterName: string, region: string) {
+    return {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: `https://MOCK.gr7.${region}.eks.amazonaws.com`, "certificate-authority-data": "TU9DSw==" } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "current-context": clusterName,
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region] } } }],
+    };
+}
+
+/** Answers the invokes the program uses; anything else is a test failure, not a silent echo. */
+function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<string, unknown> {
+    switch (args.token) {
+        case "aws:index/getPartition:getPartition":
+            return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "MOCKUSER" };
+        case "aws:index/getRegion:getRegion":
+            return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+        default:
+            throw new Error(`mockCloud: unmocked invoke ${args.token}; add it to offline/mockCloud.ts`);
+    }
+}
+
+export interface Evaluation {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+}
+
+type Program = () => unknown;
+
+/** The real program (index.ts), loaded lazily so the SDK is configured first. */
+export function realProgram(): Program {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require("../index") as Program;
+}
+
+/**
+ * Evaluates `program` for `stack` under mocks and returns every registered resource, sorted by URN.
+ * Config comes from the real stack file unless `config` is given. Rejects when the program throws
+ * or registers two resources with one URN.
+ */
+export async function evaluate(opts: { stack: string; config?: StackConfig; program?: Program }): Promise<Evaluation> {
+    const config = opts.config ?? readStackConfig(opts.stack);
+    const region = config.values["aws:region"] ?? "us-east-1";
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    await pulumi.runtime.setMocks(
+        { newResource: (a) => ({ id: a.custom ? `mock-id-${a.name}` : undefined, state: mockState(a, region) }), call: (a) => mockCall(a, region) },
+        config.project,
+        opts.stack,
+        false,
+    );
+
+    const resources = new Map<string, RecordedResource>();
+    const problems: string[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
+        register(req, (err: unknown, resp: { getUrn(): string }) => {
+            if (err) return callback(err, resp);
+            const urn = resp.getUrn();
+            if (resources.has(urn)) {
+                problems.push(`duplicate URN ${urn}`);
+                return callback(new Error(`mockCloud: duplicate URN ${urn}`), undefined);
+            }
+            const propertyDependencies: Record<string, string[]> = {};
+            for (const [prop, deps] of req.getPropertydependenciesMap().entries()) {
+                propertyDependencies[prop] = [...deps.getUrnsList()].sort();
+            }
+            const dependencies = new Set<string>(req.getDependenciesList());
+            Object.values(propertyDependencies).flat().forEach((d) => dependencies.add(d));
+            resources.set(urn, {
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                custom: req.getCustom(),
+                remote: req.getRemote(),
+                parent: req.getParent(),
+                provider: providerUrn(req.getProvider()),
+                dependencies: [...dependencies].sort(),
+                propertyDependencies,
+                protect: req.getProtect() === true,
+                ignoreChanges: req.getIgnorechangesList(),
+                retainOnDelete: req.getRetainondelete() === true,
+                deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            });
+            callback(err, resp);
+        });
+
+    const program = opts.program ?? realProgram();
+    let failure: unknown;
+    let outputs: Record<string, unknown> = {};
+    try {
+        outputs = ((await pulumi.runtime.runInPulumiStack(async () => program())) ?? {}) as Record<string, unknown>;
+    } catch (e) {
+        failure = e;
+    }
+    await pulumi.runtime.disconnect();
+    if (failure) throw failure;
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    return { resources: [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)), outputs };
+}
