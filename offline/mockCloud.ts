@@ -152,6 +152,11 @@ export interface Evaluation {
     outputs: Record<string, unknown>;
 }
 
+/** An evaluation that may have failed: what was registered before the failure is kept. */
+export interface Attempt extends Evaluation {
+    error?: unknown;
+}
+
 type Program = () => unknown;
 
 /** The real program (index.ts), loaded lazily so the SDK is configured first. */
@@ -160,12 +165,26 @@ export function realProgram(): Program {
     return require("../index") as Program;
 }
 
+export interface EvaluateOptions {
+    stack: string;
+    /** Defaults to the real Pulumi.<stack>.yaml. */
+    config?: StackConfig;
+    /** Defaults to the real program, index.ts. */
+    program?: Program;
+}
+
 /**
- * Evaluates `program` for `stack` under mocks and returns every registered resource, sorted by URN.
- * Config comes from the real stack file unless `config` is given. Rejects when the program throws
- * or registers two resources with one URN.
+ * Evaluates the program for a stack under mocks and returns every registered resource, sorted by
+ * URN. Rejects when the program throws or registers two resources with one URN.
  */
-export async function evaluate(opts: { stack: string; config?: StackConfig; program?: Program }): Promise<Evaluation> {
+export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
+    const attempt = await attemptEvaluation(opts);
+    if (attempt.error) throw attempt.error;
+    return attempt;
+}
+
+/** Like evaluate, but resolves with the failure and whatever was registered before it. */
+export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt> {
     const config = opts.config ?? readStackConfig(opts.stack);
     const region = config.values["aws:region"] ?? "us-east-1";
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
@@ -216,15 +235,15 @@ export async function evaluate(opts: { stack: string; config?: StackConfig; prog
         });
 
     const program = opts.program ?? realProgram();
-    let failure: unknown;
+    let error: unknown;
     let outputs: Record<string, unknown> = {};
     try {
         outputs = ((await pulumi.runtime.runInPulumiStack(async () => program())) ?? {}) as Record<string, unknown>;
     } catch (e) {
-        failure = e;
+        error = e;
     }
     await pulumi.runtime.disconnect();
-    if (failure) throw failure;
-    if (problems.length > 0) throw new Error(problems.join("\n"));
-    return { resources: [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)), outputs };
+    if (!error && problems.length > 0) error = new Error(problems.join("\n"));
+    const sorted = [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    return { resources: sorted, outputs, error };
 }

@@ -1,0 +1,46 @@
+// Offline synth: the stack's resources and Kubernetes manifests as stable, reviewable files.
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { Evaluation, RecordedResource, evaluate } from "./mockCloud";
+
+/** What resources.json holds for each resource. */
+export function resourceEntry(r: RecordedResource) {
+    return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, provider: r.provider, dependencies: r.dependencies, protect: r.protect, inputs: r.inputs };
+}
+
+/** Kubernetes objects the stack declares: custom kubernetes:* resources other than Helm releases. */
+export function kubernetesObjects(resources: readonly RecordedResource[]): Record<string, unknown>[] {
+    return resources
+        .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"))
+        .map((r) => r.inputs);
+}
+
+function objectSortKey(o: Record<string, unknown>): string {
+    const meta = (o.metadata ?? {}) as { namespace?: string; name?: string };
+    return [o.apiVersion, o.kind, meta.namespace ?? "", meta.name ?? ""].join("\u0000");
+}
+
+export interface SynthFiles {
+    "resources.json": string;
+    "manifests.yaml": string;
+}
+
+/** Renders an evaluation into file contents; byte-identical for identical evaluations. */
+export function renderSynth(evaluation: Evaluation): SynthFiles {
+    const objects = kubernetesObjects(evaluation.resources).sort((a, b) => (objectSortKey(a) < objectSortKey(b) ? -1 : 1));
+    return {
+        "resources.json": JSON.stringify(evaluation.resources.map(resourceEntry), null, 2) + "\n",
+        "manifests.yaml": objects.map((o) => "---\n" + stringify(o, { lineWidth: 0, sortMapEntries: false })).join(""),
+    };
+}
+
+/** Evaluates `stack` under the mocked cloud and writes DIR/<stack>/{resources.json,manifests.yaml}. */
+export async function synthStack(stack: string, outDir: string): Promise<{ dir: string; resourceCount: number; objectCount: number }> {
+    const evaluation = await evaluate({ stack });
+    const files = renderSynth(evaluation);
+    const dir = path.join(outDir, stack);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    return { dir, resourceCount: evaluation.resources.length, objectCount: kubernetesObjects(evaluation.resources).length };
+}

@@ -1,0 +1,54 @@
+// One bad stack configuration per validation rule: the overrides applied to the dev stack file and
+// the key the error must name. Shared by the pure loader tests and the whole-program tests.
+import { Overrides } from "../harness";
+
+export interface BadConfigCase {
+    rule: string;
+    overrides: Overrides;
+    /** The key the error must name, exactly as reported. */
+    key: string;
+    /** A fragment of the message saying what was expected. */
+    expect: RegExp;
+}
+
+const existingVpc = {
+    "idp-eks:vpcMode": "existing",
+    "idp-eks:availabilityZones": undefined,
+    "idp-eks:existingVpcId": "vpc-0123456789abcdef0",
+    "idp-eks:existingPublicSubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    "idp-eks:existingPrivateSubnetIds": ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
+    "idp-eks:existingPublicSubnetCidrs": ["10.10.224.0/22", "10.10.228.0/22"],
+    "idp-eks:existingPrivateSubnetCidrs": ["10.10.0.0/19", "10.10.32.0/19"],
+};
+export const EXISTING_VPC_OVERRIDES: Overrides = existingVpc;
+
+export const BAD_CONFIG_CASES: BadConfigCase[] = [
+    { rule: "malformed CIDR", overrides: { "idp-eks:vpcCidr": "10.0.0.0/33" }, key: "idp-eks:vpcCidr", expect: /prefix length above 32/ },
+    { rule: "CIDR with host bits", overrides: { "idp-eks:vpcCidr": "10.0.0.1/16" }, key: "idp-eks:vpcCidr", expect: /host bits set/ },
+    { rule: "VPC CIDR too small", overrides: { "idp-eks:vpcCidr": "10.0.0.0/24" }, key: "idp-eks:vpcCidr", expect: /expected \/16 to \/20/ },
+    { rule: "overlapping subnet CIDRs", overrides: { ...existingVpc, "idp-eks:existingPrivateSubnetCidrs": ["10.10.0.0/19", "10.10.16.0/20"] }, key: "idp-eks:existingPrivateSubnetCidrs[1]", expect: /overlaps idp-eks:existingPrivateSubnetCidrs\[0\]/ },
+    { rule: "subnet CIDR outside the VPC", overrides: { ...existingVpc, "idp-eks:existingPublicSubnetCidrs": ["10.10.224.0/22", "10.99.0.0/22"] }, key: "idp-eks:existingPublicSubnetCidrs[1]", expect: /not inside vpcCidr/ },
+    { rule: "fewer than 2 availability zones", overrides: { "idp-eks:availabilityZones": ["us-east-1a"] }, key: "idp-eks:availabilityZones", expect: /expected 2 to 6/ },
+    { rule: "zone outside the region", overrides: { "idp-eks:availabilityZones": ["us-east-1a", "us-west-2b"] }, key: "idp-eks:availabilityZones[1]", expect: /not in aws:region/ },
+    { rule: "unknown NAT mode", overrides: { "idp-eks:natGatewayMode": "multi" }, key: "idp-eks:natGatewayMode", expect: /not one of "single", "perAz"/ },
+    { rule: "unknown capacity type", overrides: { "idp-eks:nodeCapacityType": "spot" }, key: "idp-eks:nodeCapacityType", expect: /not one of "ON_DEMAND", "SPOT"/ },
+    { rule: "unknown VPC mode", overrides: { "idp-eks:vpcMode": "import" }, key: "idp-eks:vpcMode", expect: /not one of "create", "existing"/ },
+    { rule: "node group min above desired", overrides: { "idp-eks:nodeMinSize": 3, "idp-eks:nodeDesiredSize": 2 }, key: "idp-eks:nodeMinSize", expect: /nodeMinSize <= nodeDesiredSize <= nodeMaxSize/ },
+    { rule: "node group desired above max", overrides: { "idp-eks:nodeDesiredSize": 5, "idp-eks:nodeMaxSize": 4 }, key: "idp-eks:nodeDesiredSize", expect: /nodeMinSize <= nodeDesiredSize <= nodeMaxSize/ },
+    { rule: "node count that is not a number", overrides: { "idp-eks:nodeMaxSize": "many" }, key: "idp-eks:nodeMaxSize", expect: /not a whole number/ },
+    { rule: "malformed Kubernetes version", overrides: { "idp-eks:kubernetesVersion": "v1.34" }, key: "idp-eks:kubernetesVersion", expect: /expected "1.NN"/ },
+    { rule: "malformed admin ARN", overrides: { "idp-eks:adminPrincipalArns": ["arn:aws:iam::1234:role/admins"] }, key: "idp-eks:adminPrincipalArns[0]", expect: /12-digit account/ },
+    { rule: "malformed KMS key ARN", overrides: { "idp-eks:secretsKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:alias/eks" }, key: "idp-eks:secretsKmsKeyArn", expect: /not a KMS key ARN/ },
+    { rule: "malformed host name", overrides: { "idp-eks:idpHost": "Auth_Server" }, key: "idp-eks:idpHost", expect: /not a lower-case DNS host name/ },
+    { rule: "malformed e-mail address", overrides: { "idp-eks:acmeEmail": "platform-team" }, key: "idp-eks:acmeEmail", expect: /not an e-mail address/ },
+    { rule: "missing required key", overrides: { "idp-eks:idpHost": undefined }, key: "idp-eks:idpHost", expect: /is required/ },
+    { rule: "missing region", overrides: { "aws:region": undefined }, key: "aws:region", expect: /is required/ },
+    { rule: "unknown key (typo)", overrides: { "idp-eks:vpcCird": "10.0.0.0/16" }, key: "idp-eks:vpcCird", expect: /Did you mean idp-eks:vpcCidr\?/ },
+    { rule: "public endpoint without allowed CIDRs", overrides: { "idp-eks:publicAccessCidrs": undefined }, key: "idp-eks:publicAccessCidrs", expect: /required when endpointPublicAccess is true/ },
+    { rule: "no API endpoint at all", overrides: { "idp-eks:endpointPrivateAccess": false, "idp-eks:endpointPublicAccess": false, "idp-eks:publicAccessCidrs": undefined }, key: "idp-eks:endpointPrivateAccess", expect: /unreachable/ },
+    { rule: "malformed node label", overrides: { "idp-eks:nodeLabels": ["workload"] }, key: "idp-eks:nodeLabels[0]", expect: /expected key=value/ },
+    { rule: "unknown taint effect", overrides: { "idp-eks:nodeTaints": ["dedicated=idp:NoWay"] }, key: "idp-eks:nodeTaints[0]", expect: /Effect NoSchedule, PreferNoSchedule or NoExecute/ },
+    { rule: "instance type of the wrong architecture", overrides: { "idp-eks:nodeInstanceTypes": ["m7g.large"] }, key: "idp-eks:nodeInstanceTypes[0]", expect: /ARM \(Graviton\) type but nodeAmiType/ },
+    { rule: "existing VPC mode without its VPC id", overrides: { ...existingVpc, "idp-eks:existingVpcId": undefined }, key: "idp-eks:existingVpcId", expect: /required when vpcMode is existing/ },
+    { rule: "a list given as a scalar", overrides: { "idp-eks:availabilityZones": "us-east-1a" }, key: "idp-eks:availabilityZones", expect: /is not a list/ },
+];

@@ -1,0 +1,57 @@
+// Shared test helpers over the one mocked cloud (offline/mockCloud.ts).
+import * as assert from "node:assert/strict";
+import { Attempt, Evaluation, RecordedResource, StackConfig, attemptEvaluation, evaluate, readStackConfig } from "../offline/mockCloud";
+
+export { RecordedResource } from "../offline/mockCloud";
+
+/** Config overrides by key as written in the stack file (`idp-eks:vpcCidr`); undefined removes a key. Values are YAML-like: lists and numbers are given as JS values. */
+export type Overrides = Record<string, unknown>;
+
+export function stackConfig(stack: string, overrides: Overrides = {}): StackConfig {
+    const base = readStackConfig(stack);
+    const values = { ...base.values };
+    for (const [k, v] of Object.entries(overrides)) {
+        if (v === undefined) delete values[k];
+        else values[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return { ...base, values };
+}
+
+export function evaluateStack(stack: string, overrides: Overrides = {}): Promise<Evaluation> {
+    return evaluate({ stack, config: stackConfig(stack, overrides) });
+}
+
+export function attemptStack(stack: string, overrides: Overrides = {}): Promise<Attempt> {
+    return attemptEvaluation({ stack, config: stackConfig(stack, overrides) });
+}
+
+export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+/** The single resource of a type (optionally whose name ends with `nameSuffix`). */
+export function only(resources: readonly RecordedResource[], type: string, nameSuffix = ""): RecordedResource {
+    const found = ofType(resources, type).filter((r) => r.name.endsWith(nameSuffix));
+    assert.equal(found.length, 1, `expected one ${type}${nameSuffix ? ` named *${nameSuffix}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    return found[0];
+}
+
+/** True when `from` waits on `to`, directly or through other resources. */
+export function dependsOn(resources: readonly RecordedResource[], from: RecordedResource, to: RecordedResource): boolean {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const stack = [...from.dependencies];
+    while (stack.length > 0) {
+        const urn = stack.pop()!;
+        if (urn === to.urn) return true;
+        if (seen.has(urn)) continue;
+        seen.add(urn);
+        stack.push(...(byUrn.get(urn)?.dependencies ?? []));
+    }
+    return false;
+}
+
+/** Resources registered by the program itself (the CLI always registers the Stack). */
+export function programResources(resources: readonly RecordedResource[]): RecordedResource[] {
+    return resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+}
