@@ -149,6 +149,7 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<str
 
 export interface Evaluation {
     resources: RecordedResource[];
+    /** Stack outputs; secrets shown as "[secret]". */
     outputs: Record<string, unknown>;
 }
 
@@ -234,16 +235,25 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
             callback(err, resp);
         });
 
+    // Outputs as registered on the wire keep their secret marks, so secrets stay masked here.
+    const registeredOutputs = new Map<string, Record<string, unknown>>();
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    monitor.registerResourceOutputs = (req: any, callback: (err: unknown, resp: unknown) => void) => {
+        registeredOutputs.set(req.getUrn(), readable(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>);
+        return registerOutputs(req, callback);
+    };
+
     const program = opts.program ?? realProgram();
     let error: unknown;
-    let outputs: Record<string, unknown> = {};
     try {
-        outputs = ((await pulumi.runtime.runInPulumiStack(async () => program())) ?? {}) as Record<string, unknown>;
+        await pulumi.runtime.runInPulumiStack(async () => program());
     } catch (e) {
         error = e;
     }
     await pulumi.runtime.disconnect();
     if (!error && problems.length > 0) error = new Error(problems.join("\n"));
     const sorted = [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-    return { resources: sorted, outputs, error };
+    const stackUrn = sorted.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+    return { resources: sorted, outputs: registeredOutputs.get(stackUrn) ?? {}, error };
 }
