@@ -1,0 +1,80 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { parseSynthArgs } from "../../offline/synthCli";
+import { kubernetesObjects, renderSynth, synthStack } from "../../offline/synth";
+import { RecordedResource } from "../../offline/mockCloud";
+import { evaluateStack } from "../harness";
+
+function fakeResource(over: Partial<RecordedResource>): RecordedResource {
+    return { urn: "", type: "", name: "", custom: true, remote: false, parent: "", provider: "", dependencies: [], propertyDependencies: {}, protect: false, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false, inputs: {}, ...over };
+}
+
+describe("offline synth", () => {
+    let outDir: string;
+    before(() => {
+        outDir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
+    });
+    after(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: writes resources.json sorted by URN with the documented fields, byte-identical on a second run`, async () => {
+            await synthStack(stack, outDir);
+            const file = path.join(outDir, stack, "resources.json");
+            const first = fs.readFileSync(file, "utf8");
+            await synthStack(stack, outDir);
+            assert.equal(fs.readFileSync(file, "utf8"), first);
+            const entries = JSON.parse(first) as { urn: string }[];
+            assert.deepEqual(entries.map((e) => e.urn), entries.map((e) => e.urn).sort());
+            assert.deepEqual(Object.keys(entries[0]), ["urn", "type", "name", "parent", "provider", "dependencies", "protect", "inputs"]);
+            assert.ok(fs.existsSync(path.join(outDir, stack, "manifests.yaml")));
+        });
+    }
+
+    it("marks values only the cloud can know as mock placeholders", async () => {
+        const files = renderSynth(await evaluateStack("prod"));
+        const entries = JSON.parse(files["resources.json"]) as { type: string; inputs: Record<string, unknown> }[];
+        const nodes = entries.find((e) => e.type === "aws:eks/nodeGroup:NodeGroup")!;
+        assert.match(nodes.inputs.nodeRoleArn as string, /^arn:aws:iam:us-east-1:000000000000:mock\//);
+        assert.match((nodes.inputs.subnetIds as string[])[0], /^mock-id-/);
+    });
+
+    it("records explicit and input dependencies as URNs", async () => {
+        const files = renderSynth(await evaluateStack("dev"));
+        const entries = JSON.parse(files["resources.json"]) as { type: string; urn: string; dependencies: string[] }[];
+        const nodes = entries.find((e) => e.type === "aws:eks/nodeGroup:NodeGroup")!;
+        const urnOf = (type: string) => entries.find((e) => e.type === type)!.urn;
+        assert.ok(nodes.dependencies.includes(urnOf("eks:index:Cluster")), "explicit dependsOn");
+        assert.ok(nodes.dependencies.includes(urnOf("aws:iam/role:Role")), "through the nodeRoleArn input");
+    });
+
+    it("renders Kubernetes objects (not Helm releases) as multi-document YAML in a stable order", () => {
+        const cm = (ns: string, name: string) => fakeResource({ type: "kubernetes:core/v1:ConfigMap", inputs: { apiVersion: "v1", kind: "ConfigMap", metadata: { namespace: ns, name } } });
+        const release = fakeResource({ type: "kubernetes:helm.sh/v3:Release", inputs: { chart: "x" } });
+        const resources = [cm("b", "two"), release, cm("a", "one")];
+        assert.equal(kubernetesObjects(resources).length, 2);
+        const yaml = renderSynth({ resources, outputs: {} })["manifests.yaml"];
+        const docs = parseAllDocuments(yaml).map((d) => d.toJS());
+        assert.deepEqual(docs.map((d) => d.metadata.name), ["one", "two"]);
+        assert.equal(renderSynth({ resources: [...resources].reverse(), outputs: {} })["manifests.yaml"], yaml);
+    });
+
+    it("never writes a secret value", () => {
+        const secretInput = fakeResource({ type: "kubernetes:core/v1:Secret", inputs: { apiVersion: "v1", kind: "Secret", stringData: { password: "[secret]" } } });
+        assert.doesNotMatch(renderSynth({ resources: [secretInput], outputs: {} })["manifests.yaml"], /mock-secret-value/);
+    });
+
+    it("parses `<stack> [--out DIR]` and rejects anything else", () => {
+        assert.deepEqual(parseSynthArgs(["dev"]), { stack: "dev", outDir: "synth" });
+        assert.deepEqual(parseSynthArgs(["--out", "x", "prod"]), { stack: "prod", outDir: "x" });
+        assert.throws(() => parseSynthArgs([]), /usage: npm run synth -- <stack>/);
+        assert.throws(() => parseSynthArgs(["dev", "prod"]), /usage/);
+        assert.throws(() => parseSynthArgs(["dev", "--out"]), /--out needs a directory/);
+    });
+
+    it("fails on an unknown stack, naming the known ones", async () => {
+        await assert.rejects(synthStack("staging", outDir), /No stack file .*Pulumi\.staging\.yaml: known stacks are dev, prod/);
+    });
+});

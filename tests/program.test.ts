@@ -1,0 +1,56 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../config";
+import { attemptEvaluation } from "../offline/mockCloud";
+import { BAD_CONFIG_CASES } from "./config/badConfigCases";
+import { RecordedResource, attemptStack, evaluateStack, programResources, stackConfig } from "./harness";
+
+describe("program: the whole stack under the mocked cloud", () => {
+    for (const bad of BAD_CONFIG_CASES) {
+        it(`stops on ${bad.rule} before registering any resource`, async () => {
+            const attempt = await attemptStack("dev", bad.overrides);
+            assert.ok(attempt.error instanceof ConfigError, `expected a ConfigError, got ${attempt.error}`);
+            assert.ok(attempt.error.problems.some((p) => p.key === bad.key), attempt.error.message);
+            assert.deepEqual(programResources(attempt.resources).map((r) => r.urn), []);
+        });
+    }
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: evaluating twice yields identical resources, inputs and names`, async () => {
+            const first = await evaluateStack(stack);
+            const second = await evaluateStack(stack);
+            assert.ok(first.resources.length > 20);
+            assert.deepEqual(second.resources, first.resources);
+            assert.deepEqual(second.outputs, first.outputs);
+        });
+
+        it(`${stack}: parents every resource under the platform component`, async () => {
+            const { resources } = await evaluateStack(stack);
+            const platform = resources.find((r) => r.type === "idp-eks:index:IdpPlatform")!;
+            const byUrn = new Map(resources.map((r) => [r.urn, r]));
+            const ancestors = (r: RecordedResource): string[] => (r.parent ? [r.parent, ...ancestors(byUrn.get(r.parent)!)] : []);
+            for (const r of programResources(resources).filter((x) => x !== platform)) {
+                assert.ok(ancestors(r).includes(platform.urn), `${r.urn} is not inside the platform component`);
+            }
+        });
+    }
+
+    it("rejects two resources registered with one URN", async () => {
+        const program = () => {
+            new pulumi.ComponentResource("test:index:Thing", "twice", {});
+            new pulumi.ComponentResource("test:index:Thing", "twice", {});
+        };
+        const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
+        assert.match(String(attempt.error), /duplicate URN urn:pulumi:dev::idp-eks::pulumi:pulumi:Stack\$test:index:Thing::twice/);
+    });
+
+    it("reads secure: stack values as secrets", async () => {
+        const config = stackConfig("dev");
+        config.values["idp-eks:probe"] = "mock-secret";
+        config.secretKeys.push("idp-eks:probe");
+        const program = () => ({ probe: new pulumi.Config("idp-eks").requireSecret("probe") });
+        const attempt = await attemptEvaluation({ stack: "dev", config, program });
+        assert.equal(attempt.error, undefined);
+        assert.deepEqual(attempt.outputs, { probe: "[secret]" });
+    });
+});
