@@ -1,0 +1,44 @@
+// One measured run for the benchmark (offline/bench.ts), in its own process so wall time and peak
+// memory are those of a fresh `node`. Prints one JSON line: {"maxRssKb": N, "resources": N}.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** Loads exactly the SDK modules and submodules the program touches: the floor no program can beat. */
+export function loadSdkFloor(): void {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const aws = require("@pulumi/aws");
+    void [aws.ec2.Vpc, aws.eks.NodeGroup, aws.iam.Role, aws.kms.Key, aws.getPartitionOutput];
+    void require("@pulumi/eks").Cluster;
+    void require("@pulumi/kubernetes").Provider;
+    void require("@pulumi/pulumi").runtime.setMocks;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+async function run(mode: string, arg: string): Promise<number> {
+    if (mode === "floor") {
+        loadSdkFloor();
+        return 0;
+    }
+    const { synthStack } = await import("./synth");
+    if (mode === "synth") {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+        try {
+            return (await synthStack(arg, out)).resourceCount;
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    }
+    if (mode === "apps") {
+        const { evaluate } = await import("./mockCloud");
+        const { appsProgram } = await import("./benchWorkload");
+        return (await evaluate({ stack: "dev", program: appsProgram(Number(arg)) })).resources.length;
+    }
+    throw new Error(`unknown bench mode ${mode}`);
+}
+
+if (require.main === module) {
+    run(process.argv[2], process.argv[3]).then((resources) => {
+        console.log(JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, resources }));
+    });
+}
