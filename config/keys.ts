@@ -3,6 +3,10 @@
 import { z } from "zod";
 import { NatGatewayMode, VpcMode } from "../components/network/types";
 import { CapacityType, ControlPlaneLogType, NodeAmiType } from "../components/cluster/types";
+import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../components/addons/types";
+import { DEFAULT_CONTROLLER_VERSION } from "../components/addons/loadBalancerController/iamPolicy";
+import { DEFAULT_CERT_MANAGER_VERSION } from "../components/addons/certManager";
+import { DEFAULT_INGRESS_NGINX_VERSION } from "../components/addons/ingressNginx";
 import * as rule from "./rules";
 
 /** The Pulumi project name; config keys are namespaced by it (`idp-eks:vpcCidr`). */
@@ -60,6 +64,18 @@ export const configKeys = {
     nodeDiskSizeGiB: key("integer", "Encrypted gp3 root volume size per node.", int(20, 16384).default(50)),
     nodeLabels: key("array", "Kubernetes labels on every node, as key=value.", rule.uniqueList(rule.nodeLabel).default([])),
     nodeTaints: key("array", "Taints on every node, as key=value:Effect.", rule.uniqueList(rule.nodeTaint).default([])),
+
+    // --- cluster add-ons
+    addonIdentity: key("string", "How add-ons get AWS rights: `podIdentity` (EKS Pod Identity) or `irsa` (OIDC trust).", z.enum(AwsIdentityMode).default(AwsIdentityMode.PodIdentity)),
+    loadBalancerController: key("boolean", "Install the AWS Load Balancer Controller (needed by ALB Ingresses, NLB Services and ingress-nginx).", z.boolean().default(true)),
+    loadBalancerControllerVersion: key("string", "aws-load-balancer-controller chart version (== controller version); its upstream IAM policy must be kept in the project.", rule.chartVersion(false).default(DEFAULT_CONTROLLER_VERSION)),
+    certManager: key("boolean", "Install cert-manager with Let's Encrypt ClusterIssuers letsencrypt-staging and letsencrypt-prod.", z.boolean().default(true)),
+    certManagerVersion: key("string", "cert-manager chart version.", rule.chartVersion(true).default(DEFAULT_CERT_MANAGER_VERSION)),
+    acmeSolver: key("string", "`http01` (through the nginx IngressClass; needs ingressNginx) or `dns01` (Route53; needs route53HostedZoneId).", z.enum(AcmeSolver).default(AcmeSolver.Http01)),
+    route53HostedZoneId: key("string", "Route53 hosted zone of idpHost's domain; cert-manager DNS-01 may change records in this zone only.", rule.hostedZoneId.optional()),
+    ingressNginx: key("boolean", "Install ingress-nginx (retired upstream; final release) behind an NLB.", z.boolean().default(false)),
+    ingressNginxVersion: key("string", "ingress-nginx chart version.", rule.chartVersion(false).default(DEFAULT_INGRESS_NGINX_VERSION)),
+    ingressNginxScheme: key("string", "Scheme of ingress-nginx's NLB: `internet-facing` or `internal`.", z.enum(LoadBalancerScheme).default(LoadBalancerScheme.InternetFacing)),
 
     // --- the IdP's public identity (used by the ingress and certificate layers)
     idpHost: key("string", "Public DNS name of the IdP, e.g. auth.example.com.", rule.hostname),

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { cidrContains, cidrsOverlap, parseCidr } from "../components/network/cidr";
 import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
+import { AcmeSolver } from "../components/addons/types";
+import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
 import { ConfigKey, ConfigShape, ConfigValues, KeyKind, PROJECT, configKeys } from "./keys";
 import { awsRegion } from "./rules";
 
@@ -155,7 +157,18 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     c.nodeInstanceTypes.forEach((t, i) => {
         if (arm(t) !== wantArm) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is ${arm(t) ? "an ARM (Graviton)" : "an x86"} type but nodeAmiType is ${c.nodeAmiType}` });
     });
+    addonProblems(c, add);
     return problems;
+}
+
+/** Add-on rules: each add-on's prerequisites are on. */
+function addonProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
+    if (c.loadBalancerController && !(c.loadBalancerControllerVersion in UPSTREAM_POLICIES)) {
+        add("loadBalancerControllerVersion", `${show(c.loadBalancerControllerVersion)} has no upstream IAM policy kept in the project (have ${Object.keys(UPSTREAM_POLICIES).join(", ")}); add it first`);
+    }
+    if (c.ingressNginx && !c.loadBalancerController) add("ingressNginx", "is true but loadBalancerController is false: the ingress-nginx NLB is made by the load balancer controller");
+    if (c.certManager && c.acmeSolver === AcmeSolver.Dns01 && !c.route53HostedZoneId) add("route53HostedZoneId", "is required when acmeSolver is dns01: the zone cert-manager may write challenge records to");
+    if (c.certManager && c.acmeSolver === AcmeSolver.Http01 && !c.ingressNginx) add("acmeSolver", "is http01 but ingressNginx is false: HTTP-01 challenges are served through the nginx IngressClass; use dns01 or enable ingressNginx");
 }
 
 /**

@@ -6,6 +6,15 @@ import { PlatformConfig } from "./loadConfig";
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
     return {
+        region: c.region,
+        addons: {
+            identity: c.addonIdentity,
+            loadBalancerController: c.loadBalancerController ? { chartVersion: c.loadBalancerControllerVersion } : undefined,
+            certManager: c.certManager
+                ? { chartVersion: c.certManagerVersion, acmeEmail: c.acmeEmail, solver: c.acmeSolver, hostedZoneId: c.route53HostedZoneId }
+                : undefined,
+            ingressNginx: c.ingressNginx ? { chartVersion: c.ingressNginxVersion, scheme: c.ingressNginxScheme } : undefined,
+        },
         tags: { "idp-eks:stack": c.stack, "idp-eks:cluster": c.clusterName },
         network: {
             mode: c.vpcMode,

@@ -77,3 +77,9 @@ export const nodeTaint = z
 export function uniqueList<T extends z.ZodType<string>>(item: T) {
     return z.array(item).refine((xs) => new Set(xs).size === xs.length, "has duplicate entries");
 }
+
+/** A Helm chart version: "1.2.3", or "v1.2.3" where the chart's own versions carry the v. */
+export const chartVersion = (withV: boolean) =>
+    z.string().regex(withV ? /^v\d+\.\d+\.\d+$/ : /^\d+\.\d+\.\d+$/, withV ? 'is not a chart version (expected "vMAJOR.MINOR.PATCH", e.g. "v1.21.1")' : 'is not a chart version (expected "MAJOR.MINOR.PATCH", e.g. "3.5.0")');
+
+export const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, "is not a Route53 hosted zone id (expected Z followed by upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ)");

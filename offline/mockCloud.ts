@@ -12,6 +12,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(_
 /** Placeholder AWS account id: values only the cloud can know are marked `mock`. */
 export const MOCK_ACCOUNT = "000000000000";
 export const SECRET_PLACEHOLDER = "[secret]";
+const RUNTIME_WARNING = "warning: [runtime] ";
 
 export interface RecordedResource {
     urn: string;
@@ -151,6 +152,8 @@ export interface Evaluation {
     resources: RecordedResource[];
     /** Stack outputs; secrets shown as "[secret]". */
     outputs: Record<string, unknown>;
+    /** Messages the program logged with pulumi.log.warn (shown by `pulumi preview`/`up`). */
+    warnings: string[];
 }
 
 /** An evaluation that may have failed: what was registered before the failure is kept. */
@@ -244,6 +247,15 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
         return registerOutputs(req, callback);
     };
 
+    // Without an engine, pulumi.log.warn writes to console.warn; collect those instead.
+    const warnings: string[] = [];
+    const consoleWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        if (text.startsWith(RUNTIME_WARNING)) warnings.push(text.slice(RUNTIME_WARNING.length));
+        else consoleWarn(...args);
+    };
+
     const program = opts.program ?? realProgram();
     let error: unknown;
     try {
@@ -252,8 +264,9 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
         error = e;
     }
     await pulumi.runtime.disconnect();
+    console.warn = consoleWarn;
     if (!error && problems.length > 0) error = new Error(problems.join("\n"));
     const sorted = [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     const stackUrn = sorted.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-    return { resources: sorted, outputs: registeredOutputs.get(stackUrn) ?? {}, error };
+    return { resources: sorted, outputs: registeredOutputs.get(stackUrn) ?? {}, warnings: [...new Set(warnings)].sort(), error };
 }

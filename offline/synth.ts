@@ -36,11 +36,11 @@ export function renderSynth(evaluation: Evaluation): SynthFiles {
 }
 
 /** Evaluates `stack` under the mocked cloud and writes DIR/<stack>/{resources.json,manifests.yaml}. */
-export async function synthStack(stack: string, outDir: string): Promise<{ dir: string; resourceCount: number; objectCount: number }> {
+export async function synthStack(stack: string, outDir: string): Promise<{ dir: string; resourceCount: number; objectCount: number; warnings: string[] }> {
     const evaluation = await evaluate({ stack });
     const files = renderSynth(evaluation);
     const dir = path.join(outDir, stack);
     fs.mkdirSync(dir, { recursive: true });
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
-    return { dir, resourceCount: evaluation.resources.length, objectCount: kubernetesObjects(evaluation.resources).length };
+    return { dir, resourceCount: evaluation.resources.length, objectCount: kubernetesObjects(evaluation.resources).length, warnings: evaluation.warnings };
 }

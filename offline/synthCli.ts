@@ -28,6 +28,7 @@ async function main(): Promise<number> {
     }
     try {
         const result = await synthStack(args.stack, args.outDir);
+        for (const w of result.warnings) console.error(`warning: ${w}`);
         console.log(`synth ${args.stack}: ${result.resourceCount} resources, ${result.objectCount} Kubernetes objects -> ${result.dir}/`);
         return 0;
     } catch (e) {

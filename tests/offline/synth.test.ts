@@ -55,15 +55,15 @@ describe("offline synth", () => {
         const release = fakeResource({ type: "kubernetes:helm.sh/v3:Release", inputs: { chart: "x" } });
         const resources = [cm("b", "two"), release, cm("a", "one")];
         assert.equal(kubernetesObjects(resources).length, 2);
-        const yaml = renderSynth({ resources, outputs: {} })["manifests.yaml"];
+        const yaml = renderSynth({ resources, outputs: {}, warnings: [] })["manifests.yaml"];
         const docs = parseAllDocuments(yaml).map((d) => d.toJS());
         assert.deepEqual(docs.map((d) => d.metadata.name), ["one", "two"]);
-        assert.equal(renderSynth({ resources: [...resources].reverse(), outputs: {} })["manifests.yaml"], yaml);
+        assert.equal(renderSynth({ resources: [...resources].reverse(), outputs: {}, warnings: [] })["manifests.yaml"], yaml);
     });
 
     it("never writes a secret value", () => {
         const secretInput = fakeResource({ type: "kubernetes:core/v1:Secret", inputs: { apiVersion: "v1", kind: "Secret", stringData: { password: "[secret]" } } });
-        assert.doesNotMatch(renderSynth({ resources: [secretInput], outputs: {} })["manifests.yaml"], /mock-secret-value/);
+        assert.doesNotMatch(renderSynth({ resources: [secretInput], outputs: {}, warnings: [] })["manifests.yaml"], /mock-secret-value/);
     });
 
     it("parses `<stack> [--out DIR]` and rejects anything else", () => {

@@ -1,0 +1,5 @@
+export * from "./types";
+export * from "./awsIdentity";
+export * from "./loadBalancerController";
+export * from "./certManager";
+export * from "./ingressNginx";

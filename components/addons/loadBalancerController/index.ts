@@ -1,0 +1,82 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterIdentityArgs, ServiceAccountIdentity } from "../awsIdentity";
+import { AwsIdentityMode } from "../types";
+import { DEFAULT_CONTROLLER_VERSION, controllerPolicy } from "./iamPolicy";
+
+export * from "./iamPolicy";
+
+export const LBC_CHART_REPO = "https://aws.github.io/eks-charts";
+export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+export interface LoadBalancerControllerArgs extends ClusterIdentityArgs {
+    /** Kubernetes provider of the target cluster. */
+    provider: k8s.Provider;
+    region: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    /** Chart version (== controller version from 3.0.0); default 3.5.0. */
+    chartVersion?: string;
+    identity?: AwsIdentityMode;
+    tags?: Record<string, string>;
+}
+
+/** Chart values: no dependency on instance metadata, no Service mutator webhook, HA. Pure. */
+export function controllerValues(clusterName: string, region: string, vpcId: string) {
+    return {
+        clusterName,
+        region,
+        vpcId,
+        replicaCount: 2,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        serviceAccount: { create: false, name: LBC_SERVICE_ACCOUNT },
+        // The mutator intercepts every Service CREATE with failurePolicy Fail, so Services created
+        // while the controller is down fail; Services here set loadBalancerClass explicitly instead.
+        enableServiceMutatorWebhook: false,
+        createIngressClassResource: true,
+        ingressClass: "alb",
+        ingressClassConfig: { default: false },
+    };
+}
+
+/** The AWS Load Balancer Controller: IAM role and identity, service account, and the Helm release. */
+export class LoadBalancerController extends pulumi.ComponentResource {
+    /** Everything reconciled by this controller (LoadBalancer Services, alb Ingresses) should depend on this. */
+    public readonly release: k8s.helm.v3.Release;
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly ingressClassName: pulumi.Output<string>;
+
+    constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("idp-eks:addons:LoadBalancerController", name, {}, opts);
+        const version = args.chartVersion ?? DEFAULT_CONTROLLER_VERSION;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const policy = pulumi.all([partition, args.region, account, args.vpcId]).apply(([p, region, acct, vpc]) =>
+            JSON.stringify(controllerPolicy(version, `arn:${p}:ec2:${region}:${acct}:vpc/${vpc}`)));
+
+        const identity = new ServiceAccountIdentity(`${name}-identity`, {
+            cluster: args,
+            mode: args.identity ?? AwsIdentityMode.PodIdentity,
+            namespace: "kube-system",
+            serviceAccountName: LBC_SERVICE_ACCOUNT,
+            policyDocument: policy,
+            description: `AWS Load Balancer Controller ${version} in EKS cluster`,
+            provider: args.provider,
+            tags: args.tags,
+        }, { parent: this });
+
+        this.release = new k8s.helm.v3.Release(name, {
+            name: "aws-load-balancer-controller",
+            chart: "aws-load-balancer-controller",
+            version,
+            repositoryOpts: { repo: LBC_CHART_REPO },
+            namespace: "kube-system",
+            values: pulumi.all([args.clusterName, args.region, args.vpcId]).apply(([c, r, v]) => controllerValues(c, r, v)),
+            timeout: 600,
+        }, { parent: this, provider: args.provider, dependsOn: identity.ready });
+
+        this.roleArn = identity.role.arn;
+        this.ingressClassName = pulumi.output("alb");
+        this.registerOutputs({ roleArn: this.roleArn, ingressClassName: this.ingressClassName });
+    }
+}
