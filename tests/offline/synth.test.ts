@@ -43,11 +43,23 @@ describe("offline synth", () => {
 
     it("records explicit and input dependencies as URNs", async () => {
         const files = renderSynth(await evaluateStack("dev"));
-        const entries = JSON.parse(files["resources.json"]) as { type: string; urn: string; dependencies: string[] }[];
+        const entries = JSON.parse(files["resources.json"]) as { type: string; name: string; urn: string; dependencies: string[] }[];
         const nodes = entries.find((e) => e.type === "aws:eks/nodeGroup:NodeGroup")!;
-        const urnOf = (type: string) => entries.find((e) => e.type === type)!.urn;
-        assert.ok(nodes.dependencies.includes(urnOf("eks:index:Cluster")), "explicit dependsOn");
-        assert.ok(nodes.dependencies.includes(urnOf("aws:iam/role:Role")), "through the nodeRoleArn input");
+        const urnOf = (type: string, name: string) => entries.find((e) => e.type === type && e.name === name)!.urn;
+        assert.ok(nodes.dependencies.includes(urnOf("eks:index:Cluster", "idp-dev-cluster")), "explicit dependsOn");
+        assert.ok(nodes.dependencies.includes(urnOf("aws:iam/role:Role", "idp-dev-cluster-node")), "through the nodeRoleArn input");
+    });
+
+    it("writes the add-on releases with their full values, and cert-manager objects as manifests", async () => {
+        const files = renderSynth(await evaluateStack("dev"));
+        const entries = JSON.parse(files["resources.json"]) as { type: string; inputs: { chart?: string; values?: Record<string, unknown> } }[];
+        const charts = entries.filter((e) => e.type === "kubernetes:helm.sh/v3:Release").map((e) => e.inputs.chart).sort();
+        assert.deepEqual(charts, ["aws-load-balancer-controller", "cert-manager", "ingress-nginx"]);
+        const lbc = entries.find((e) => e.inputs.chart === "aws-load-balancer-controller")!;
+        assert.equal(lbc.inputs.values?.enableServiceMutatorWebhook, false);
+        const docs = parseAllDocuments(files["manifests.yaml"]).map((d) => d.toJS());
+        const issuers = docs.filter((d) => d.kind === "ClusterIssuer").map((d) => d.metadata.name);
+        assert.deepEqual(issuers, ["letsencrypt-prod", "letsencrypt-staging"]);
     });
 
     it("renders Kubernetes objects (not Helm releases) as multi-document YAML in a stable order", () => {

@@ -1,0 +1,68 @@
+import * as assert from "node:assert/strict";
+import { RETIREMENT_WARNING } from "../../../components/addons/ingressNginx";
+import { Evaluation } from "../../../offline/mockCloud";
+import { evaluateStack, ofType, only } from "../../harness";
+
+const NLB = "service.beta.kubernetes.io/aws-load-balancer-";
+
+describe("addons: ingress-nginx", () => {
+    let dev: Evaluation;
+    let prod: Evaluation;
+    before(async () => {
+        dev = await evaluateStack("dev");
+        prod = await evaluateStack("prod");
+    });
+
+    it("dev: installs the final chart release (4.15.1) into ingress-nginx", () => {
+        const release = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx");
+        assert.equal(release.inputs.chart, "ingress-nginx");
+        assert.equal(release.inputs.version, "4.15.1");
+        assert.deepEqual(release.inputs.repositoryOpts, { repo: "https://kubernetes.github.io/ingress-nginx" });
+        assert.equal(release.inputs.namespace, "ingress-nginx");
+    });
+
+    it("dev: puts the controller behind an NLB made by the load balancer controller: class, ip targets, scheme, cross-zone", () => {
+        const values = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx").inputs.values as { controller: { service: { type: string; loadBalancerClass: string; annotations: Record<string, string> } } };
+        const service = values.controller.service;
+        assert.equal(service.type, "LoadBalancer");
+        assert.equal(service.loadBalancerClass, "service.k8s.aws/nlb");
+        assert.equal(service.annotations[`${NLB}scheme`], "internet-facing");
+        assert.equal(service.annotations[`${NLB}nlb-target-type`], "ip");
+        assert.equal(service.annotations[`${NLB}attributes`], "load_balancing.cross_zone.enabled=true");
+        assert.equal(service.annotations[`${NLB}type`], undefined, "the type annotation would hand the Service to the legacy controller");
+    });
+
+    it("dev: terminates TLS in nginx, so the NLB has no TLS listener to loop with nginx's redirect", () => {
+        const values = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx").inputs.values as { controller: { service: { annotations: Record<string, string> }; config?: Record<string, string> } };
+        assert.equal(values.controller.service.annotations[`${NLB}ssl-cert`], undefined);
+        assert.equal(values.controller.service.annotations[`${NLB}ssl-ports`], undefined);
+        assert.equal(values.controller.config?.["force-ssl-redirect"], undefined);
+    });
+
+    it("dev: keeps snippet annotations off and the admission webhook on (its certificate Jobs run as Helm hooks)", () => {
+        const release = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx");
+        const controller = (release.inputs.values as { controller: Record<string, unknown> }).controller;
+        assert.equal(controller.allowSnippetAnnotations, false);
+        assert.deepEqual(controller.admissionWebhooks, { enabled: true, failurePolicy: "Fail", patch: { enabled: true } });
+        assert.deepEqual(controller.ingressClassResource, { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" });
+        // helm.v3.Release runs hooks (helm.v4.Chart would skip them and the webhook would have no certificate).
+        assert.equal(release.type, "kubernetes:helm.sh/v3:Release");
+    });
+
+    it("follows ingressNginxScheme", async () => {
+        const { resources } = await evaluateStack("dev", { "idp-eks:ingressNginxScheme": "internal" });
+        const values = only(resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx").inputs.values as { controller: { service: { annotations: Record<string, string> } } };
+        assert.equal(values.controller.service.annotations[`${NLB}scheme`], "internal");
+    });
+
+    it("warns that ingress-nginx is retired and points to the ALB, only where it is installed", () => {
+        assert.deepEqual(dev.warnings, [RETIREMENT_WARNING]);
+        assert.match(RETIREMENT_WARNING, /retired/);
+        assert.match(RETIREMENT_WARNING, /ALB/);
+        assert.deepEqual(prod.warnings, []);
+    });
+
+    it("prod: is not installed (the IdP is fronted by the ALB)", () => {
+        assert.equal(ofType(prod.resources, "idp-eks:addons:IngressNginx").length, 0);
+    });
+});
