@@ -10,7 +10,8 @@ export function loadSdkFloor(): void {
     const aws = require("@pulumi/aws");
     void [aws.ec2.Vpc, aws.eks.NodeGroup, aws.iam.Role, aws.kms.Key, aws.getPartitionOutput];
     void require("@pulumi/eks").Cluster;
-    void require("@pulumi/kubernetes").Provider;
+    const k8s = require("@pulumi/kubernetes");
+    void [k8s.Provider, k8s.helm.v3.Release, k8s.core.v1.Namespace, k8s.apps.v1.Deployment, k8s.apiextensions.CustomResource];
     void require("@pulumi/pulumi").runtime.setMocks;
     /* eslint-enable @typescript-eslint/no-require-imports */
 }
