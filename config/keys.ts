@@ -4,6 +4,7 @@ import { z } from "zod";
 import { NatGatewayMode, VpcMode } from "../components/network/types";
 import { CapacityType, ControlPlaneLogType, NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../components/addons/types";
+import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { DEFAULT_CONTROLLER_VERSION } from "../components/addons/loadBalancerController/iamPolicy";
 import { DEFAULT_CERT_MANAGER_VERSION } from "../components/addons/certManager";
 import { DEFAULT_INGRESS_NGINX_VERSION } from "../components/addons/ingressNginx";
@@ -19,10 +20,16 @@ export interface KeySpec<S extends z.ZodType = z.ZodType> {
     readonly kind: KeyKind;
     readonly description: string;
     readonly schema: S;
+    /** Must be set with `pulumi config set --secret`; never shown in messages. */
+    readonly secret?: boolean;
 }
 
 function key<S extends z.ZodType>(kind: KeyKind, description: string, schema: S): KeySpec<S> {
     return { kind, description, schema };
+}
+
+function secretKey<S extends z.ZodType>(kind: KeyKind, description: string, schema: S): KeySpec<S> {
+    return { kind, description, schema, secret: true };
 }
 
 const int = (min: number, max: number) =>
@@ -80,6 +87,52 @@ export const configKeys = {
     // --- the IdP's public identity (used by the ingress and certificate layers)
     idpHost: key("string", "Public DNS name of the IdP, e.g. auth.example.com.", rule.hostname),
     acmeEmail: key("string", "Contact e-mail for Let's Encrypt (ACME) registration.", rule.email),
+
+    // --- the IdP workload
+    idpNamespace: key("string", "Namespace of the IdP and its datastores.", rule.dnsLabelName.default("idp-system")),
+    idpImage: key("string", "IdP container image with a tag or digest (upstream publishes none: build your own).", rule.image),
+    idpReplicas: key("integer", "IdP pods (the autoscaler's minimum when idpAutoscaleMaxReplicas is set).", int(1, 100).default(2)),
+    idpPdbMinAvailable: key("integer", "PodDisruptionBudget minAvailable (used when idpReplicas > 1; must leave one pod evictable).", int(1, 99).default(1)),
+    idpAutoscaleMaxReplicas: key("integer", "Adds a HorizontalPodAutoscaler up to this many pods.", int(1, 100).optional()),
+    idpAutoscaleCpuPercent: key("integer", "Autoscaler target CPU utilization.", int(10, 100).default(70)),
+    idpHttpPort: key("integer", "Container port `http`.", rule.port.default(8080)),
+    idpManagementPort: key("integer", "Container port `management` (metrics), also exposed on the ClusterIP Service.", rule.port.default(9090)),
+    idpReadinessPath: key("string", "Readiness probe and load balancer health check path, on the http port.", rule.urlPath.default("/actuator/health/readiness")),
+    idpLivenessPath: key("string", "Liveness and startup probe path, on the http port.", rule.urlPath.default("/actuator/health/liveness")),
+    idpRunAsUser: key("integer", "Numeric UID (and GID) the IdP runs as (runAsNonRoot needs a number).", int(1, 2147483647).default(10001)),
+    idpCpuRequest: key("string", "CPU request.", rule.quantity.default("500m")),
+    idpCpuLimit: key("string", "CPU limit.", rule.quantity.default("2")),
+    idpMemoryRequest: key("string", "Memory request.", rule.quantity.default("1Gi")),
+    idpMemoryLimit: key("string", "Memory limit.", rule.quantity.default("1Gi")),
+    idpEnv: key("array", "Plain environment variables, NAME=value.", rule.uniqueList(rule.envEntry).default([])),
+    idpSecretEnv: secretKey("array", "Secret environment variables, NAME=value (set with --secret); stored in a Kubernetes Secret.", rule.uniqueList(rule.envEntry).optional()),
+    idpPreStopSleepSeconds: key("integer", "preStop sleep: longer than the deregistration delay.", int(1, 600).default(40)),
+    idpTerminationGracePeriodSeconds: key("integer", "Pod grace period: longer than the preStop sleep.", int(1, 3600).default(75)),
+    lbDeregistrationDelaySeconds: key("integer", "Target group deregistration delay of the IdP's NLB/ALB.", int(0, 3600).default(30)),
+    idpNodePort: key("integer", "Adds a NodePort Service on this port (30000-32767), for dev/test.", rule.nodePort.optional()),
+    idpNlb: key("boolean", "Adds an NLB LoadBalancer Service (TLS on 443 with the ACM certificate).", z.boolean().default(false)),
+    idpNlbScheme: key("string", "`internet-facing` or `internal` NLB.", z.enum(LoadBalancerScheme).default(LoadBalancerScheme.InternetFacing)),
+    idpNlbSourceRanges: key("array", "Client CIDRs the NLB admits (its security group and, with client IPs preserved, the NetworkPolicy).", rule.uniqueList(rule.cidr).default(["0.0.0.0/0"])),
+    idpCertificateArn: key("string", "ACM certificate for the NLB/ALB; without it one is created and DNS-validated in route53HostedZoneId.", rule.acmCertificateArn.optional()),
+    idpIngress: key("string", "Layer-7 entry: `none`, `nginx` (needs ingressNginx) or `alb` (needs loadBalancerController).", z.enum(IngressKind).default(IngressKind.None)),
+    idpClusterIssuer: key("string", "cert-manager ClusterIssuer of the NGINX Ingress's certificate.", z.enum(["letsencrypt-prod", "letsencrypt-staging"]).default("letsencrypt-prod")),
+    idpNginxProxyBodySize: key("string", "nginx proxy-body-size of the Ingress.", z.string().regex(/^\d+[kKmMgG]?$/, "is not an nginx size (expected e.g. 10m)").default("10m")),
+    idpNginxProxyReadTimeout: key("integer", "nginx proxy-read-timeout in seconds.", int(1, 3600).default(60)),
+    idpExtraRoutes: key("array", "Extra NGINX Ingress routes before `/`, as /path=service:port.", rule.uniqueList(rule.route).default([])),
+    idpTlsCertificate: secretKey("string", "PEM certificate (chain) for the NGINX Ingress instead of cert-manager; with idpTlsPrivateKey.", rule.pem("CERTIFICATE").optional()),
+    idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", rule.pem("PRIVATE KEY").optional()),
+    idpAlbScheme: key("string", "`internet-facing` or `internal` ALB.", z.enum(LoadBalancerScheme).default(LoadBalancerScheme.InternetFacing)),
+    idpAlbGroupName: key("string", "ALB IngressGroup to share one ALB with other Ingresses.", rule.dnsLabelName.optional()),
+    idpDnsNdots: key("integer", "Pod dnsConfig ndots option.", int(0, 15).optional()),
+    idpDnsSearches: key("array", "Pod dnsConfig extra search domains.", rule.uniqueList(rule.hostname).default([])),
+
+    // --- datastores
+    databaseMode: key("string", "`inCluster` PostgreSQL and Redis StatefulSets, or `external` managed endpoints.", z.enum(DatabaseMode).default(DatabaseMode.External)),
+    postgresImage: key("string", "inCluster: PostgreSQL image.", rule.image.default("postgres:17.6")),
+    redisImage: key("string", "inCluster: Redis image.", rule.image.default("redis:7.4.6")),
+    datastoreStorageGiB: key("integer", "inCluster: volume size of each datastore.", int(1, 16384).default(20)),
+    externalPostgresHost: key("string", "external: PostgreSQL endpoint (RDS/Aurora) behind Service `postgres`.", rule.hostname.optional()),
+    externalRedisHost: key("string", "external: Redis endpoint (ElastiCache, cluster mode off) behind Service `redis`.", rule.hostname.optional()),
 } satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof configKeys;

@@ -8,7 +8,9 @@ import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver } from "../components/addons/types";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigShape, ConfigValues, KeyKind, PROJECT, configKeys } from "./keys";
+import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys } from "./keys";
+import { rolloutProblems } from "../components/idp/loadBalancing";
+import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { awsRegion } from "./rules";
 
 export const REGION_KEY = "aws:region";
@@ -43,7 +45,8 @@ const fullKey = (k: string) => `${PROJECT}:${k}`;
 const show = (v: unknown) => JSON.stringify(v);
 
 /** Turns the string Pulumi hands the program into the value its kind declares. */
-function decode(kind: KeyKind, raw: string): { value?: unknown; problem?: string } {
+function decode(kind: KeyKind, raw: string, secret: boolean): { value?: unknown; problem?: string } {
+    const show = (v: unknown) => (secret ? "[secret]" : JSON.stringify(v));
     switch (kind) {
         case "string":
             return { value: raw };
@@ -85,8 +88,12 @@ function unknownKeyProblem(name: string): ConfigProblem {
     return { key: fullKey(name), message: `is not a key of this project.${hint} (Known keys are listed in the README.)` };
 }
 
+/** Secret values never appear in messages, not even when they are wrong. */
+const isSecret = (k: ConfigKey): boolean => (configKeys[k] as KeySpec).secret === true;
+
 function issueMessage(issue: z.core.$ZodIssue, value: unknown, key: ConfigKey): string {
     if (value === undefined) return `is required: ${configKeys[key].description}`;
+    const show = (v: unknown) => (isSecret(key) ? "[secret]" : JSON.stringify(v));
     switch (issue.code) {
         case "invalid_value":
             return `${show(value)} is not one of ${issue.values.map((v) => show(v)).join(", ")}`;
@@ -158,7 +165,43 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
         if (arm(t) !== wantArm) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is ${arm(t) ? "an ARM (Graviton)" : "an x86"} type but nodeAmiType is ${c.nodeAmiType}` });
     });
     addonProblems(c, add);
+    workloadProblems(c, add, present);
     return problems;
+}
+
+/** IdP workload rules: exposures have their controller and certificate, rollouts cannot drop requests. */
+function workloadProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void, present: (k: ConfigKey) => boolean): void {
+    if (c.idpReplicas > 1 && c.idpReplicas <= c.idpPdbMinAvailable) {
+        add("idpReplicas", `${c.idpReplicas} is not above idpPdbMinAvailable ${c.idpPdbMinAvailable}: the PodDisruptionBudget would block every node drain`);
+    }
+    if (c.idpAutoscaleMaxReplicas !== undefined && c.idpAutoscaleMaxReplicas < c.idpReplicas) {
+        add("idpAutoscaleMaxReplicas", `${c.idpAutoscaleMaxReplicas} is below idpReplicas ${c.idpReplicas} (the autoscaler's minimum)`);
+    }
+    if (c.idpHttpPort === c.idpManagementPort) add("idpManagementPort", `${c.idpManagementPort} is the same as idpHttpPort`);
+    for (const problem of rolloutProblems({ deregistrationDelaySeconds: c.lbDeregistrationDelaySeconds, preStopSleepSeconds: c.idpPreStopSleepSeconds, terminationGracePeriodSeconds: c.idpTerminationGracePeriodSeconds })) {
+        add(problem.startsWith("deregistration") ? "idpPreStopSleepSeconds" : "idpTerminationGracePeriodSeconds", problem);
+    }
+    const hasCertificateSource = !!c.idpCertificateArn || !!c.route53HostedZoneId;
+    if (c.idpNlb) {
+        if (!c.loadBalancerController) add("idpNlb", "is true but loadBalancerController is false: the NLB is made by the load balancer controller");
+        if (!hasCertificateSource) add("idpCertificateArn", "is required for the NLB's TLS listener (idpNlb is true): give an ACM certificate ARN, or route53HostedZoneId to create one");
+    }
+    if (c.idpIngress === IngressKind.Alb) {
+        if (!c.loadBalancerController) add("idpIngress", "is alb but loadBalancerController is false: the ALB is made by the load balancer controller");
+        if (!hasCertificateSource) add("idpCertificateArn", "is required for the ALB's HTTPS listener (idpIngress is alb): give an ACM certificate ARN, or route53HostedZoneId to create one");
+    }
+    if (c.idpIngress === IngressKind.Nginx) {
+        if (!c.ingressNginx) add("idpIngress", "is nginx but ingressNginx is false: install ingress-nginx or use alb");
+        if (!c.certManager && !c.idpTlsCertificate) add("idpTlsCertificate", "is required for the NGINX Ingress when certManager is false");
+    }
+    if (present("idpTlsCertificate") !== present("idpTlsPrivateKey")) {
+        add(present("idpTlsCertificate") ? "idpTlsPrivateKey" : "idpTlsCertificate", "must be set together with its pair (idpTlsCertificate and idpTlsPrivateKey)");
+    }
+    const external = ["externalPostgresHost", "externalRedisHost"] as const;
+    for (const k of external) {
+        if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, "is required when databaseMode is external");
+        if (c.databaseMode === DatabaseMode.InCluster && present(k)) add(k, "is only used when databaseMode is external");
+    }
 }
 
 /** Add-on rules: each add-on's prerequisites are on. */
@@ -186,7 +229,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     for (const [name, spec] of Object.entries(configKeys)) {
         const text = raw[fullKey(name)];
         if (text === undefined) continue;
-        const { value, problem } = decode(spec.kind, text);
+        const { value, problem } = decode(spec.kind, text, isSecret(name as ConfigKey));
         if (problem) problems.push({ key: fullKey(name), message: problem });
         else decoded[name] = value;
     }

@@ -3,6 +3,9 @@ import { IdpPlatformArgs } from "../components/platform";
 import { parseLabels, parseTaints } from "../components/cluster/nodeGroup";
 import { VpcMode } from "../components/network/types";
 import { PlatformConfig } from "./loadConfig";
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseMode } from "../components/idp/types";
+import { parseEnv, parseRoutes } from "../components/idp";
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
     return {
@@ -14,6 +17,36 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
                 ? { chartVersion: c.certManagerVersion, acmeEmail: c.acmeEmail, solver: c.acmeSolver, hostedZoneId: c.route53HostedZoneId }
                 : undefined,
             ingressNginx: c.ingressNginx ? { chartVersion: c.ingressNginxVersion, scheme: c.ingressNginxScheme } : undefined,
+        },
+        idp: {
+            namespace: c.idpNamespace,
+            host: c.idpHost,
+            image: c.idpImage,
+            replicas: c.idpReplicas,
+            pdbMinAvailable: c.idpPdbMinAvailable,
+            autoscaling: c.idpAutoscaleMaxReplicas === undefined ? undefined : { maxReplicas: c.idpAutoscaleMaxReplicas, cpuUtilizationPercent: c.idpAutoscaleCpuPercent },
+            httpPort: c.idpHttpPort,
+            managementPort: c.idpManagementPort,
+            readinessPath: c.idpReadinessPath,
+            livenessPath: c.idpLivenessPath,
+            runAsUser: c.idpRunAsUser,
+            resources: { cpuRequest: c.idpCpuRequest, cpuLimit: c.idpCpuLimit, memoryRequest: c.idpMemoryRequest, memoryLimit: c.idpMemoryLimit },
+            env: Object.fromEntries(parseEnv(c.idpEnv).map((e) => [e.name, e.value])),
+            // Secret config stays secret: it only ever reaches a Kubernetes Secret.
+            secretEnv: c.idpSecretEnv?.length ? pulumi.secret(Object.fromEntries(parseEnv(c.idpSecretEnv).map((e) => [e.name, e.value]))) : undefined,
+            rollout: { deregistrationDelaySeconds: c.lbDeregistrationDelaySeconds, preStopSleepSeconds: c.idpPreStopSleepSeconds, terminationGracePeriodSeconds: c.idpTerminationGracePeriodSeconds },
+            dnsConfig: c.idpDnsNdots !== undefined || c.idpDnsSearches.length > 0 ? { ndots: c.idpDnsNdots, searches: c.idpDnsSearches } : undefined,
+            nodePort: c.idpNodePort,
+            nlb: c.idpNlb ? { scheme: c.idpNlbScheme, sourceRanges: c.idpNlbSourceRanges } : undefined,
+            ingress: c.idpIngress,
+            nginx: { proxyBodySize: c.idpNginxProxyBodySize, proxyReadTimeoutSeconds: c.idpNginxProxyReadTimeout, extraRoutes: parseRoutes(c.idpExtraRoutes), clusterIssuer: c.idpClusterIssuer },
+            tls: c.idpTlsCertificate && c.idpTlsPrivateKey ? { certificate: pulumi.secret(c.idpTlsCertificate), privateKey: pulumi.secret(c.idpTlsPrivateKey) } : undefined,
+            alb: { scheme: c.idpAlbScheme, groupName: c.idpAlbGroupName },
+            certificateArn: c.idpCertificateArn,
+            route53HostedZoneId: c.route53HostedZoneId,
+            database: c.databaseMode === DatabaseMode.InCluster
+                ? { mode: c.databaseMode, postgresImage: c.postgresImage, redisImage: c.redisImage, storageGiB: c.datastoreStorageGiB }
+                : { mode: c.databaseMode, externalPostgresHost: c.externalPostgresHost, externalRedisHost: c.externalRedisHost },
         },
         tags: { "idp-eks:stack": c.stack, "idp-eks:cluster": c.clusterName },
         network: {

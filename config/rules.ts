@@ -83,3 +83,34 @@ export const chartVersion = (withV: boolean) =>
     z.string().regex(withV ? /^v\d+\.\d+\.\d+$/ : /^\d+\.\d+\.\d+$/, withV ? 'is not a chart version (expected "vMAJOR.MINOR.PATCH", e.g. "v1.21.1")' : 'is not a chart version (expected "MAJOR.MINOR.PATCH", e.g. "3.5.0")');
 
 export const hostedZoneId = z.string().regex(/^Z[A-Z0-9]{1,31}$/, "is not a Route53 hosted zone id (expected Z followed by upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ)");
+
+/** A container image with a tag or a digest: a bare name would float to whatever `latest` is. */
+export const image = z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9._\/-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, "is not an image reference with a tag or digest (expected registry/name:tag or registry/name@sha256:<64 hex>)")
+    .refine((s) => !/:latest$/.test(s), "uses the floating tag latest (pin a version or a digest)");
+
+export const urlPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*$/, "is not a URL path (expected it to start with /, e.g. /actuator/health/readiness)");
+
+export const port = z.number().int("is not a whole number").min(1, "is not a port (expected 1-65535)").max(65535, "is not a port (expected 1-65535)");
+
+export const nodePort = z.number().int("is not a whole number").min(30000, "is outside the NodePort range 30000-32767").max(32767, "is outside the NodePort range 30000-32767");
+
+/** A Kubernetes resource quantity, e.g. 500m, 2, 1Gi. */
+export const quantity = z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "is not a Kubernetes quantity (expected e.g. 500m, 2, 512Mi, 1Gi)");
+
+/** KEY=value environment entries. */
+export const envEntry = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*=.*$/s, "is not an environment entry (expected NAME=value)");
+
+export const dnsLabelName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "is not a Kubernetes name (lower-case letters, digits and '-', at most 63)");
+
+export const acmCertificateArn = z
+    .string()
+    .regex(/^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "is not an ACM certificate ARN (expected arn:aws:acm:<region>:<account>:certificate/<uuid>)");
+
+/** path=service:port extra Ingress routes. */
+export const route = z.string().regex(/^\/[^=\s]*=[a-z0-9]([-a-z0-9]*[a-z0-9])?:([0-9]{1,5}|[a-z][-a-z0-9]*)$/, "is not a route (expected /path=service:port, e.g. /api=idp-api:80)");
+
+/** PEM text of a certificate or private key. */
+export const pem = (what: "CERTIFICATE" | "PRIVATE KEY") =>
+    z.string().refine((s) => new RegExp(`-----BEGIN [A-Z ]*${what}-----`).test(s), `is not a PEM ${what.toLowerCase()} (expected -----BEGIN ...${what}----- text)`);

@@ -108,6 +108,25 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
                 nodeSecurityGroupId: `sg-mock-${clusterName}-cluster`,
             };
         }
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: `mock-random-password-${name}` };
+        case "kubernetes:core/v1:Service":
+        case "kubernetes:networking.k8s.io/v1:Ingress": {
+            // Load balancers publish their DNS name in status; a read (Service.get) has no inputs.
+            const isLoadBalancer = type.endsWith(":Ingress") || inputs.spec?.type === "LoadBalancer" || args.id;
+            const hostname = `mock-${(inputs.metadata?.name ?? name)}.elb.${region}.amazonaws.com`;
+            return isLoadBalancer ? { ...inputs, status: { loadBalancer: { ingress: [{ hostname }] } } } : { ...inputs };
+        }
+        case "aws:acm/certificate:Certificate":
+            return {
+                ...inputs,
+                arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT}:certificate/00000000-0000-0000-0000-${mockHex(name, 12)}`,
+                domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_mock.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_mock.acm-validations.aws." }],
+            };
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { ...inputs };
+        case "aws:route53/record:Record":
+            return { ...inputs, fqdn: inputs.name };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...inputs, arn, latestVersion: 1 };
         case "aws:kms/key:Key":

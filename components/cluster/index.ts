@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData } from "./nodeGroup";
 import { ControlPlaneLogType } from "./types";
+import { podIdentityTrustPolicy } from "../addons/awsIdentity";
 
 export * from "./types";
 export * from "./nodeGroup";
@@ -122,6 +123,15 @@ export class Cluster extends pulumi.ComponentResource {
             tags,
         }, afterCluster);
 
+        // EBS volumes for StatefulSets (the in-cluster datastores) need the EBS CSI driver, which
+        // EKS does not install by default; its controller gets AWS rights through Pod Identity.
+        const ebsCsiRole = new aws.iam.Role(`${name}-ebs-csi`, {
+            description: `EBS CSI driver of EKS cluster ${args.clusterName}`,
+            assumeRolePolicy: podIdentityTrustPolicy(),
+            tags,
+        }, parent);
+        new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, { role: ebsCsiRole.name, policyArn: managedPolicy("service-role/AmazonEBSCSIDriverPolicy") }, parent);
+
         const nodeRole = new aws.iam.Role(`${name}-node`, {
             description: `Managed nodes of EKS cluster ${args.clusterName}`,
             assumeRolePolicy: JSON.stringify({
@@ -162,6 +172,15 @@ export class Cluster extends pulumi.ComponentResource {
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });
         });
+
+        new aws.eks.Addon(`${name}-ebs-csi-driver`, {
+            clusterName: args.clusterName,
+            addonName: "aws-ebs-csi-driver",
+            podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, { parent: this, dependsOn: [cluster, ...nodeGroups] });
 
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: cluster.kubeconfigJson,

@@ -3,6 +3,10 @@ import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
 import { Cluster, ClusterArgs } from "../cluster";
 import { Network, NetworkArgs } from "../network";
+import { IdpApplication, IdpApplicationArgs } from "../idp";
+
+/** The IdP's settings; the cluster, its provider and the controllers come from the platform. */
+export type PlatformIdpArgs = Omit<IdpApplicationArgs, "provider" | "loadBalancerController" | "ingressNginx" | "certManager" | "tags">;
 
 /** Cluster settings; the VPC and subnets come from the platform's network. */
 export type PlatformClusterArgs = Omit<ClusterArgs, "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "tags">;
@@ -22,13 +26,15 @@ export interface IdpPlatformArgs {
     network: Omit<NetworkArgs, "clusterName" | "tags">;
     cluster: PlatformClusterArgs;
     addons: PlatformAddonsArgs;
+    idp: PlatformIdpArgs;
     /** Tags for every AWS resource the platform creates. */
     tags?: Record<string, string>;
 }
 
 /**
- * The whole platform: network, the EKS cluster in it, then the add-ons. The add-ons that do not
- * need each other install in parallel; ingress-nginx waits for the load balancer controller.
+ * The whole platform: network, the EKS cluster in it, the add-ons, then the IdP. The add-ons that
+ * do not need each other install in parallel; ingress-nginx waits for the load balancer controller,
+ * and each IdP exposure waits for the controller that reconciles it.
  */
 export class IdpPlatform extends pulumi.ComponentResource {
     public readonly network: Network;
@@ -36,6 +42,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
     public readonly loadBalancerController?: LoadBalancerController;
     public readonly certManager?: CertManager;
     public readonly ingressNginx?: IngressNginx;
+    public readonly idp: IdpApplication;
 
     constructor(name: string, args: IdpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpPlatform", name, {}, opts);
@@ -78,6 +85,14 @@ export class IdpPlatform extends pulumi.ComponentResource {
                 loadBalancerController: this.loadBalancerController.release,
             }, parent);
         }
+        this.idp = new IdpApplication(`${name}-idp`, {
+            ...args.idp,
+            provider: this.cluster.provider,
+            loadBalancerController: this.loadBalancerController?.release,
+            ingressNginx: this.ingressNginx?.release,
+            certManager: this.certManager?.release,
+            tags,
+        }, parent);
         this.registerOutputs({});
     }
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, configKeys, validateConfig } from "../../config";
+import { ConfigError, KeySpec, configKeys, validateConfig } from "../../config";
 import { NatGatewayMode, VpcMode } from "../../components/network/types";
 import { PROJECT_ROOT } from "../../offline/mockCloud";
 import { stackConfig } from "../harness";
@@ -74,7 +74,7 @@ describe("config: Pulumi.yaml declares every key", () => {
     const project = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
         name: string;
         main: string;
-        config: Record<string, { type: string; items?: { type: string }; description: string; default?: unknown }>;
+        config: Record<string, { type: string; items?: { type: string }; description: string; default?: unknown; secret?: boolean }>;
     };
 
     it("names the project and the TypeScript entry point", () => {
@@ -92,6 +92,7 @@ describe("config: Pulumi.yaml declares every key", () => {
             assert.equal(declared.type, spec.kind);
             if (spec.kind === "array") assert.deepEqual(declared.items, { type: "string" });
             assert.equal(declared.description, spec.description);
+            assert.equal(declared.secret ?? false, (spec as KeySpec).secret ?? false, "secret keys are declared secret, so the CLI refuses plaintext values");
             const parsed = spec.schema.safeParse(undefined);
             assert.deepEqual(declared.default, parsed.success ? parsed.data : undefined);
         });

@@ -114,7 +114,7 @@ describe("addons: AWS Load Balancer Controller per stack", () => {
     });
 
     it("is not installed when switched off", async () => {
-        const { resources } = await evaluateStack("prod", { "idp-eks:loadBalancerController": false });
+        const { resources } = await evaluateStack("prod", { "idp-eks:loadBalancerController": false, "idp-eks:idpNlb": false, "idp-eks:idpIngress": "none" });
         assert.equal(ofType(resources, "idp-eks:addons:LoadBalancerController").length, 0);
     });
 });

@@ -70,7 +70,7 @@ describe("cluster: EKS per stack", () => {
         it(`${stack}: runs the VPC CNI add-on with NetworkPolicy enforcement, and the Pod Identity agent`, () => {
             const { resources } = stack === "dev" ? dev : prod;
             const addons = ofType(resources, "aws:eks/addon:Addon");
-            assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["eks-pod-identity-agent", "vpc-cni"]);
+            assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "eks-pod-identity-agent", "vpc-cni"]);
             const cni = addons.find((a) => a.inputs.addonName === "vpc-cni")!;
             assert.deepEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
             assert.equal(cni.inputs.clusterName, `idp-${stack}`);
@@ -81,6 +81,14 @@ describe("cluster: EKS per stack", () => {
             assert.ok(dependsOn(resources, only(resources, "aws:eks/nodeGroup:NodeGroup"), cni));
         });
     }
+
+    it("runs the EBS CSI driver (for encrypted gp3 volumes) with its role through Pod Identity", () => {
+        const ebs = ofType(prod.resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
+        const role = only(prod.resources, "aws:iam/role:Role", "-ebs-csi");
+        assert.deepEqual(ebs.inputs.podIdentityAssociations, [{ roleArn: `arn:aws:iam:us-east-1:000000000000:mock/${role.name}`, serviceAccount: "ebs-csi-controller-sa" }]);
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+        assert.equal(only(prod.resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-ebs-csi").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+    });
 
     it("prod: private endpoint on, public endpoint limited to the configured CIDRs, all control plane logs", () => {
         const cluster = only(prod.resources, "eks:index:Cluster");

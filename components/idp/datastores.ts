@@ -1,0 +1,116 @@
+// Pure builders for PostgreSQL and Redis: in-cluster StatefulSets behind headless Services (dev),
+// or ExternalName Services aliasing managed endpoints (prod). Either way the IdP connects to
+// `postgres` and `redis` in its namespace, so its connection strings are the same in every stack.
+import { containerSecurityContext, podSecurityContext } from "./workload";
+
+export const STORAGE_CLASS = "idp-gp3-encrypted";
+
+/** Encrypted gp3 through the EBS CSI driver; volumes outlive their claims. */
+export function encryptedGp3StorageClass() {
+    return {
+        apiVersion: "storage.k8s.io/v1" as const,
+        kind: "StorageClass" as const,
+        metadata: { name: STORAGE_CLASS },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        reclaimPolicy: "Retain",
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+    };
+}
+
+export interface Datastore {
+    /** Service name the IdP connects to; the pods are labelled app=<name>. */
+    name: "postgres" | "redis";
+    image: string;
+    port: number;
+    storageGiB: number;
+    /** Secret holding the password, as env var <passwordEnv>. */
+    passwordSecret: string;
+}
+
+const RUN_AS = 999; // the postgres and redis users in the official images
+
+function statefulSet(namespace: string, d: Datastore, container: Record<string, unknown>, writableDirs: string[]) {
+    const labels = { app: d.name, "app.kubernetes.io/name": d.name, "app.kubernetes.io/part-of": "idp" };
+    return {
+        apiVersion: "apps/v1" as const,
+        kind: "StatefulSet" as const,
+        metadata: { name: d.name, namespace, labels },
+        spec: {
+            serviceName: `${d.name}-headless`,
+            replicas: 1,
+            selector: { matchLabels: { app: d.name } },
+            // Data stays when the StatefulSet is deleted or scaled down.
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            template: {
+                metadata: { labels },
+                spec: {
+                    automountServiceAccountToken: false,
+                    securityContext: podSecurityContext({ runAsUser: RUN_AS }),
+                    containers: [{
+                        name: d.name,
+                        image: d.image,
+                        ports: [{ name: d.name, containerPort: d.port, protocol: "TCP" }],
+                        securityContext: containerSecurityContext(),
+                        ...container,
+                        volumeMounts: [
+                            { name: "data", mountPath: d.name === "postgres" ? "/var/lib/postgresql/data" : "/data" },
+                            ...writableDirs.map((dir, i) => ({ name: `scratch-${i}`, mountPath: dir })),
+                        ],
+                    }],
+                    volumes: writableDirs.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
+                },
+            },
+            volumeClaimTemplates: [{
+                metadata: { name: "data" },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: STORAGE_CLASS, resources: { requests: { storage: `${d.storageGiB}Gi` } } },
+            }],
+        },
+    };
+}
+
+export function postgresStatefulSet(namespace: string, d: Datastore) {
+    return statefulSet(namespace, d, {
+        env: [
+            { name: "POSTGRES_USER", value: "idp" },
+            { name: "POSTGRES_DB", value: "idp" },
+            { name: "POSTGRES_PASSWORD", valueFrom: { secretKeyRef: { name: d.passwordSecret, key: "password" } } },
+            // A subdirectory, so the volume's lost+found does not upset initdb.
+            { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+        ],
+        readinessProbe: { exec: { command: ["pg_isready", "-U", "idp", "-d", "idp"] }, periodSeconds: 10 },
+        resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    }, ["/var/run/postgresql", "/tmp"]);
+}
+
+export function redisStatefulSet(namespace: string, d: Datastore) {
+    return statefulSet(namespace, d, {
+        env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: d.passwordSecret, key: "password" } } }],
+        command: ["sh", "-c", 'exec redis-server --appendonly yes --dir /data --requirepass "$REDIS_PASSWORD"'],
+        readinessProbe: { tcpSocket: { port: d.port }, periodSeconds: 10 },
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    }, ["/tmp"]);
+}
+
+/** The headless governing Service (stable pod DNS: `<name>-0.<name>-headless`) and the one the IdP uses. */
+export function datastoreServices(namespace: string, d: Datastore) {
+    const port = { name: d.name, port: d.port, targetPort: d.name, protocol: "TCP" };
+    const base = (name: string, extra: Record<string, unknown>) => ({
+        apiVersion: "v1" as const,
+        kind: "Service" as const,
+        metadata: { name, namespace, labels: { app: d.name } },
+        spec: { selector: { app: d.name }, ports: [port], ...extra },
+    });
+    return [base(`${d.name}-headless`, { clusterIP: "None" }), base(d.name, { type: "ClusterIP" })];
+}
+
+/** A DNS alias to a managed endpoint outside the cluster. */
+export function externalNameService(namespace: string, name: string, externalName: string) {
+    return {
+        apiVersion: "v1" as const,
+        kind: "Service" as const,
+        metadata: { name, namespace, labels: { app: name } },
+        spec: { type: "ExternalName", externalName },
+    };
+}

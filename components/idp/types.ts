@@ -1,0 +1,19 @@
+/** How the IdP is exposed at layer 7. */
+export enum IngressKind {
+    None = "none",
+    /** ingress-nginx, TLS from cert-manager or a user-supplied certificate. */
+    Nginx = "nginx",
+    /** An ALB made by the AWS Load Balancer Controller, TLS from ACM. */
+    Alb = "alb",
+}
+
+/** Where PostgreSQL and Redis run. */
+export enum DatabaseMode {
+    /** StatefulSets in the IdP namespace (dev): headless Services, encrypted gp3 volumes kept on delete. */
+    InCluster = "inCluster",
+    /** Managed services (RDS / ElastiCache) reached through ExternalName Services (prod). */
+    External = "external",
+}
+
+/** Scheme of a load balancer (the AWS Load Balancer Controller's annotation values). */
+export { LoadBalancerScheme } from "../addons/types";
