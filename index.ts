@@ -7,7 +7,7 @@ import { IdpPlatform } from "./components/platform";
 export = function idpEks() {
     const config = loadConfig();
     const platform = new IdpPlatform(config.clusterName, platformArgs(config));
-    const { network, cluster } = platform;
+    const { network, cluster, idp } = platform;
     return {
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
@@ -22,5 +22,9 @@ export = function idpEks() {
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
         nodeRoleArn: cluster.nodeRoleArn,
         region: pulumi.output(config.region),
+        idpNamespace: idp.namespace,
+        publicUrls: idp.publicUrls,
+        loadBalancerHostname: idp.loadBalancerHostname,
+        serviceFqdns: idp.serviceFqdns,
     };
 };
