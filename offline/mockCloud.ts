@@ -77,11 +77,18 @@ function readable(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(readable);
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
-        if (obj[SIG.key] === SIG.secret) return SECRET_PLACEHOLDER;
+        if (obj[SIG.key] === SIG.secret) return masked(obj.value);
         if (obj[SIG.key] === SIG.resource) return { resource: obj.urn };
         return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, readable(v)]));
     }
     return value;
+}
+
+/** A secret keeps its shape (keys, list lengths) for review and schema checks; every value is hidden. */
+function masked(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(masked);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+    return SECRET_PLACEHOLDER;
 }
 
 const providerUrn = (ref: string) => (ref ? ref.split("::").slice(0, -1).join("::") : "");

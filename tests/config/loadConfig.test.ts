@@ -64,6 +64,13 @@ describe("config: loading and validating a stack", () => {
         assert.match(error.message, /idp-eks:kubernetesVersion: "latest" is not a Kubernetes minor version/);
     });
 
+    it("never shows a secret value in a message, even a wrong one", () => {
+        const error = problemsFor({ "idp-eks:idpTlsCertificate": "hunter2-not-a-pem", "idp-eks:idpTlsPrivateKey": "hunter2-key", "idp-eks:idpSecretEnv": ["not an entry hunter2"] });
+        assert.match(error.message, /idp-eks:idpTlsCertificate: \[secret\] is not a PEM certificate/);
+        assert.match(error.message, /idp-eks:idpSecretEnv\[0\]: \[secret\] is not an environment entry/);
+        assert.doesNotMatch(error.message, /hunter2/);
+    });
+
     it("rejects keys of the existing-VPC mode when the VPC is created", () => {
         const error = problemsFor({ "idp-eks:existingVpcId": "vpc-0123456789abcdef0" });
         assert.deepEqual(error.problems.map((p) => p.key), ["idp-eks:existingVpcId"]);

@@ -124,7 +124,7 @@ describe("idp: workload", () => {
     it("dev: datastore passwords are generated and kept only in Secrets", () => {
         for (const name of ["postgres-credentials", "redis-credentials"]) {
             const secret = obj(named(dev.resources, "kubernetes:core/v1:Secret", name));
-            assert.equal(secret.stringData, "[secret]");
+            assert.deepEqual(secret.stringData, { password: "[secret]" });
         }
         const env = obj(only(dev.resources, "kubernetes:apps/v1:Deployment", "-idp-deployment")).spec.template.spec.containers[0].env;
         assert.deepEqual(env.find((e: { name: string }) => e.name === "SPRING_DATASOURCE_PASSWORD").valueFrom, { secretKeyRef: { name: "postgres-credentials", key: "password" } });
@@ -144,7 +144,7 @@ describe("idp: workload", () => {
         config.secretKeys.push("idp-eks:idpSecretEnv");
         const { resources } = await evaluate({ stack: "dev", config });
         const secret = obj(named(resources, "kubernetes:core/v1:Secret", "idp-server-env"));
-        assert.equal(secret.stringData, "[secret]");
+        assert.deepEqual(secret.stringData, { CLIENT_SECRET: "[secret]" });
         const d = only(resources, "kubernetes:apps/v1:Deployment", "-idp-deployment");
         assert.deepEqual(obj(d).spec.template.spec.containers[0].envFrom, [{ secretRef: { name: "idp-server-env" } }]);
         assert.doesNotMatch(JSON.stringify(resources), /s3cr3t-value/);

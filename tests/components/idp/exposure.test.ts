@@ -1,0 +1,196 @@
+import * as assert from "node:assert/strict";
+import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
+import { evaluateStack, ofType, only } from "../../harness";
+import { validateObject } from "../../schema";
+import { kubernetesObjects } from "../../../offline/synth";
+
+type Obj = { metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec: any; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const obj = (r: RecordedResource) => r.inputs as unknown as Obj;
+const SVC = "service.beta.kubernetes.io/aws-load-balancer-";
+const ALB = "alb.ingress.kubernetes.io/";
+const TLS13 = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+const byName = (resources: readonly RecordedResource[], type: string, name: string) => ofType(resources, type).filter((r) => obj(r).metadata?.name === name);
+const release = (resources: readonly RecordedResource[], suffix: string) => only(resources, "kubernetes:helm.sh/v3:Release", suffix);
+
+/** dereg delay < preStop sleep < grace period, read from the objects themselves. */
+function assertRolloutInvariant(resources: readonly RecordedResource[], deregistrationAttribute: string) {
+    const delay = Number(/deregistration_delay\.timeout_seconds=(\d+)/.exec(deregistrationAttribute)?.[1]);
+    const pod = obj(only(resources, "kubernetes:apps/v1:Deployment", "-idp-deployment")).spec.template.spec;
+    const preStop = pod.containers[0].lifecycle.preStop.sleep.seconds;
+    assert.ok(Number.isInteger(delay), `no deregistration delay in ${deregistrationAttribute}`);
+    assert.ok(delay < preStop && preStop < pod.terminationGracePeriodSeconds, `expected ${delay} < ${preStop} < ${pod.terminationGracePeriodSeconds}`);
+}
+
+describe("idp: exposure", () => {
+    let dev: Evaluation;
+    let prod: Evaluation;
+    before(async () => {
+        dev = await evaluateStack("dev");
+        prod = await evaluateStack("prod");
+    });
+
+    it("prod: NLB through the load balancer controller: class, ip targets, scheme, TLS 1.3 on 443 only with the ACM certificate", () => {
+        const [lb] = byName(prod.resources, "kubernetes:core/v1:Service", "idp-server-lb");
+        const svc = obj(lb);
+        assert.equal(svc.spec.type, "LoadBalancer");
+        assert.equal(svc.spec.loadBalancerClass, "service.k8s.aws/nlb");
+        assert.deepEqual(svc.spec.ports, [{ protocol: "TCP", name: "https", port: 443, targetPort: "http" }]);
+        assert.deepEqual(svc.spec.loadBalancerSourceRanges, ["0.0.0.0/0"]);
+        const a = svc.metadata.annotations!;
+        assert.equal(a[`${SVC}scheme`], "internet-facing");
+        assert.equal(a[`${SVC}nlb-target-type`], "ip");
+        assert.equal(a[`${SVC}ssl-ports`], "443");
+        assert.equal(a[`${SVC}ssl-negotiation-policy`], TLS13);
+        assert.match(a[`${SVC}ssl-cert`], /^arn:aws:acm:us-east-1:000000000000:certificate\//);
+        assert.equal(a[`${SVC}type`], undefined, "the type annotation would hand the Service to the legacy controller");
+        assert.equal(svc.spec.externalTrafficPolicy, undefined, "has no effect on ip targets");
+    });
+
+    it("prod: NLB health checks over HTTP on the readiness path; deregistration delay and client IP preservation as target-group attributes", () => {
+        const a = obj(byName(prod.resources, "kubernetes:core/v1:Service", "idp-server-lb")[0]).metadata.annotations!;
+        assert.equal(a[`${SVC}healthcheck-protocol`], "http");
+        assert.equal(a[`${SVC}healthcheck-path`], "/actuator/health/readiness");
+        assert.equal(a[`${SVC}target-group-attributes`], "deregistration_delay.timeout_seconds=30,preserve_client_ip.enabled=true");
+    });
+
+    it("prod: the NLB Service and the ALB Ingress depend on the load balancer controller", () => {
+        const lbc = release(prod.resources, "-lbc");
+        assert.ok(byName(prod.resources, "kubernetes:core/v1:Service", "idp-server-lb")[0].dependencies.includes(lbc.urn));
+        assert.ok(only(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress").dependencies.includes(lbc.urn));
+    });
+
+    it("prod: ALB Ingress with class alb, ip targets, HTTP->HTTPS redirect, ACM, TLS 1.3, readiness health check, deregistration delay", () => {
+        const ing = obj(only(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress"));
+        assert.equal(ing.spec.ingressClassName, "alb");
+        const a = ing.metadata.annotations!;
+        assert.equal(a["kubernetes.io/ingress.class"], undefined);
+        assert.equal(a[`${ALB}scheme`], "internet-facing");
+        assert.equal(a[`${ALB}target-type`], "ip");
+        assert.deepEqual(JSON.parse(a[`${ALB}listen-ports`]), [{ HTTP: 80 }, { HTTPS: 443 }]);
+        assert.equal(a[`${ALB}ssl-redirect`], "443");
+        assert.equal(a[`${ALB}ssl-policy`], TLS13);
+        assert.equal(a[`${ALB}healthcheck-path`], "/actuator/health/readiness");
+        assert.equal(a[`${ALB}target-group-attributes`], "deregistration_delay.timeout_seconds=30");
+        assert.match(a[`${ALB}certificate-arn`], /^arn:aws:acm:/);
+        assert.deepEqual(ing.spec.rules, [{ host: "auth.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "idp-server", port: { name: "http" } } } }] } }]);
+    });
+
+    it("prod: creates the ACM certificate and validates it by DNS in the hosted zone", () => {
+        const cert = only(prod.resources, "aws:acm/certificate:Certificate");
+        assert.deepEqual([cert.inputs.domainName, cert.inputs.validationMethod], ["auth.example.com", "DNS"]);
+        const record = only(prod.resources, "aws:route53/record:Record", "-cert-validation");
+        assert.equal(record.inputs.zoneId, "Z0123456789EXAMPLEZONE");
+        const validation = only(prod.resources, "aws:acm/certificateValidation:CertificateValidation");
+        assert.ok(validation.dependencies.includes(record.urn) && validation.dependencies.includes(cert.urn));
+        // The listeners only get the certificate once it is issued.
+        assert.ok(only(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress").dependencies.includes(validation.urn));
+    });
+
+    it("uses a given ACM certificate ARN instead of creating one; optional ALB group name", async () => {
+        const arn = "arn:aws:acm:us-east-1:111122223333:certificate/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const { resources } = await evaluateStack("prod", { "idp-eks:idpCertificateArn": arn, "idp-eks:idpAlbGroupName": "shared-edge" });
+        assert.equal(ofType(resources, "aws:acm/certificate:Certificate").length, 0);
+        const a = obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress")).metadata.annotations!;
+        assert.equal(a[`${ALB}certificate-arn`], arn);
+        assert.equal(a[`${ALB}group.name`], "shared-edge");
+        assert.equal(obj(byName(resources, "kubernetes:core/v1:Service", "idp-server-lb")[0]).metadata.annotations![`${SVC}ssl-cert`], arn);
+    });
+
+    it("prod: points the public host at the load balancer in Route53; exports the URL and FQDNs", () => {
+        const record = only(prod.resources, "aws:route53/record:Record", "-idp-host");
+        assert.deepEqual([record.inputs.zoneId, record.inputs.name, record.inputs.type, record.inputs.records], ["Z0123456789EXAMPLEZONE", "auth.example.com", "CNAME", ["mock-idp-server.elb.us-east-1.amazonaws.com"]]);
+        assert.deepEqual(prod.outputs.publicUrls, ["https://auth.example.com"]);
+        assert.deepEqual(prod.outputs.serviceFqdns, {
+            "idp-server": "idp-server.idp-system.svc.cluster.local",
+            "idp-server-lb": "idp-server-lb.idp-system.svc.cluster.local",
+            postgres: "postgres.idp-system.svc.cluster.local",
+            redis: "redis.idp-system.svc.cluster.local",
+        });
+    });
+
+    it("dev: NGINX Ingress with TLS from a cert-manager Certificate and the seed's annotations", () => {
+        const ing = only(dev.resources, "kubernetes:networking.k8s.io/v1:Ingress");
+        const spec = obj(ing);
+        assert.equal(spec.spec.ingressClassName, "nginx");
+        assert.deepEqual(spec.spec.tls, [{ hosts: ["auth.dev.example.com"], secretName: "idp-tls" }]);
+        assert.deepEqual(spec.metadata.annotations, { "nginx.ingress.kubernetes.io/proxy-body-size": "10m", "nginx.ingress.kubernetes.io/proxy-read-timeout": "60" });
+        assert.ok(ing.dependencies.includes(release(dev.resources, "-ingress-nginx").urn), "the nginx admission webhook must exist first");
+        const cert = only(dev.resources, "kubernetes:cert-manager.io/v1:Certificate");
+        assert.deepEqual(obj(cert).spec, { secretName: "idp-tls", dnsNames: ["auth.dev.example.com"], issuerRef: { kind: "ClusterIssuer", name: "letsencrypt-staging", group: "cert-manager.io" } });
+        assert.ok(cert.dependencies.includes(release(dev.resources, "-cert-manager").urn));
+        assert.deepEqual(dev.outputs.publicUrls, ["https://auth.dev.example.com"]);
+    });
+
+    it("adds extra NGINX routes before / like the seed's /api", async () => {
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpExtraRoutes": ["/api=idp-api:80"] });
+        const paths = obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress")).spec.rules[0].http.paths;
+        assert.deepEqual(paths.map((p: { path: string; backend: unknown }) => [p.path, p.backend]), [
+            ["/api", { service: { name: "idp-api", port: { number: 80 } } }],
+            ["/", { service: { name: "idp-server", port: { name: "http" } } }],
+        ]);
+    });
+
+    it("a user-supplied certificate and key become a kubernetes.io/tls Secret used instead of cert-manager", async () => {
+        const pem = (what: string) => `-----BEGIN ${what}-----\nMIIB\n-----END ${what}-----\n`;
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpTlsCertificate": pem("CERTIFICATE"), "idp-eks:idpTlsPrivateKey": pem("PRIVATE KEY") });
+        const [secret] = byName(resources, "kubernetes:core/v1:Secret", "idp-tls");
+        assert.equal(obj(secret).type, "kubernetes.io/tls");
+        assert.deepEqual(obj(secret).stringData, { "tls.crt": "[secret]", "tls.key": "[secret]" });
+        assert.equal(ofType(resources, "kubernetes:cert-manager.io/v1:Certificate").length, 0);
+        assert.doesNotMatch(JSON.stringify(resources), /MIIB/);
+    });
+
+    it("holds deregistration delay < preStop sleep < grace period for the NLB and the ALB", () => {
+        assertRolloutInvariant(prod.resources, obj(byName(prod.resources, "kubernetes:core/v1:Service", "idp-server-lb")[0]).metadata.annotations![`${SVC}target-group-attributes`]);
+        assertRolloutInvariant(prod.resources, obj(only(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress")).metadata.annotations![`${ALB}target-group-attributes`]);
+    });
+
+    it("holds the invariant for the ingress-nginx NLB too (nginx pods are its targets)", () => {
+        const values = release(dev.resources, "-ingress-nginx").inputs.values as { controller: { service: { annotations: Record<string, string> } } };
+        assertRolloutInvariant(dev.resources, values.controller.service.annotations[`${SVC}target-group-attributes`]);
+    });
+
+    // Every exposure combination: Ingress none/nginx/alb x NLB on/off x NodePort on/off.
+    for (const ingress of ["none", "nginx", "alb"]) {
+        for (const nlb of [false, true]) {
+            for (const nodePort of [false, true]) {
+                const label = `ingress ${ingress}, NLB ${nlb ? "on" : "off"}, NodePort ${nodePort ? "on" : "off"}`;
+                it(`${label}: creates exactly those exposures, valid against the Kubernetes schemas, rollout invariant held`, async () => {
+                    const { resources } = await evaluateStack("dev", {
+                        "idp-eks:idpIngress": ingress,
+                        "idp-eks:idpNlb": nlb,
+                        "idp-eks:idpNodePort": nodePort ? 31443 : undefined,
+                        "idp-eks:route53HostedZoneId": "Z0123456789EXAMPLEZONE",
+                    });
+                    const ingresses = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => obj(r).spec.ingressClassName);
+                    assert.deepEqual(ingresses, ingress === "none" ? [] : [ingress]);
+                    const services = ofType(resources, "kubernetes:core/v1:Service").map((r) => obj(r).spec.type);
+                    assert.equal(services.filter((t) => t === "LoadBalancer").length, nlb ? 1 : 0);
+                    assert.equal(services.filter((t) => t === "NodePort").length, nodePort ? 1 : 0);
+                    assert.equal(ofType(resources, "aws:acm/certificate:Certificate").length, nlb || ingress === "alb" ? 1 : 0);
+                    assert.equal(ofType(resources, "aws:route53/record:Record").filter((r) => r.name.endsWith("-idp-host")).length, nlb || ingress !== "none" ? 1 : 0);
+                    for (const o of kubernetesObjects(resources)) validateObject(o);
+                    if (nlb) assertRolloutInvariant(resources, obj(byName(resources, "kubernetes:core/v1:Service", "idp-server-lb")[0]).metadata.annotations![`${SVC}target-group-attributes`]);
+                    if (ingress === "alb") assertRolloutInvariant(resources, obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress")).metadata.annotations![`${ALB}target-group-attributes`]);
+                });
+            }
+        }
+    }
+});
+
+describe("idp: schema validity", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every Kubernetes object validates against the official schema (cert-manager's for its kinds)`, async () => {
+            const { resources } = await evaluateStack(stack);
+            const objects = kubernetesObjects(resources);
+            assert.ok(objects.length > 10);
+            for (const o of objects) validateObject(o);
+        });
+    }
+
+    it("the schema check catches a wrong object", () => {
+        assert.throws(() => validateObject({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x" }, spec: { template: { spec: { containers: [{ image: "x" }] } } } } as never), /required property/);
+        assert.throws(() => validateObject({ apiVersion: "example.com/v1", kind: "Widget" }), /no schema known/);
+    });
+});
