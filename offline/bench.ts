@@ -29,7 +29,7 @@ function main(): void {
         ["SDK load floor", floor],
         ["synth dev", measure(["synth", "dev"])],
         ["synth prod", measure(["synth", "prod"])],
-        ...[1, 10, 50].map((n): [string, Sample] => [`dev + ${n} app instance${n === 1 ? "" : "s"}`, measure(["apps", String(n)])]),
+        ...[1, 10, 50].map((n): [string, Sample] => [`dev, ${n} IdP instance${n === 1 ? "" : "s"}`, measure(["apps", String(n)])]),
     ];
     const pad = (s: string, n: number) => s.padEnd(n);
     const num = (x: number, d = 0) => x.toFixed(d).padStart(8);

@@ -1,24 +1,26 @@
-// The benchmark's scaling workload: the dev platform carrying N application instances, each a
-// namespace, a Deployment and a Service on the platform's cluster, so the figures show how
-// evaluation cost grows with the Kubernetes objects a platform carries.
-import * as k8s from "@pulumi/kubernetes";
+// The benchmark's scaling workload: the dev platform carrying N IdP application instances (the
+// first is the platform's own; the others are IdpApplications in namespaces idp-2..idp-N, without
+// public exposures), so the figures show how evaluation cost grows with what a platform carries.
+import { IdpApplication } from "../components/idp";
+import { IngressKind } from "../components/idp/types";
 import { IdpPlatform } from "../components/platform";
 import { loadConfig, platformArgs } from "../config";
 
 export function appsProgram(instances: number): () => void {
     return () => {
         const config = loadConfig();
-        const platform = new IdpPlatform(config.clusterName, platformArgs(config));
-        const provider = platform.cluster.provider;
-        for (let i = 0; i < instances; i++) {
-            const name = `app-${i}`;
-            const labels = { app: name };
-            const ns = new k8s.core.v1.Namespace(name, { metadata: { name } }, { provider });
-            new k8s.apps.v1.Deployment(name, {
-                metadata: { namespace: ns.metadata.name, name },
-                spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name, image: "public.ecr.aws/nginx/nginx:1.27", ports: [{ containerPort: 8080 }] }] } } },
-            }, { provider });
-            new k8s.core.v1.Service(name, { metadata: { namespace: ns.metadata.name, name }, spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] } }, { provider });
+        const args = platformArgs(config);
+        const platform = new IdpPlatform(config.clusterName, args);
+        for (let i = 2; i <= instances; i++) {
+            new IdpApplication(`idp-${i}`, {
+                ...args.idp,
+                namespace: `idp-${i}`,
+                host: `idp-${i}.${args.idp.host}`,
+                ingress: IngressKind.None,
+                nodePort: undefined,
+                nlb: undefined,
+                provider: platform.cluster.provider,
+            });
         }
     };
 }
