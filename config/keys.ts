@@ -126,6 +126,17 @@ export const configKeys = {
     idpDnsNdots: key("integer", "Pod dnsConfig ndots option.", int(0, 15).optional()),
     idpDnsSearches: key("array", "Pod dnsConfig extra search domains.", rule.uniqueList(rule.hostname).default([])),
 
+    // --- NetworkPolicies
+    networkPolicyEnforcement: key("boolean", "Run the VPC CNI network policy agent (without it EKS silently ignores every NetworkPolicy).", z.boolean().default(true)),
+    idpNetworkPolicies: key("boolean", "Default-deny NetworkPolicies for the IdP namespace plus exactly the intended paths (needs networkPolicyEnforcement).", z.boolean().default(true)),
+    monitoringNamespace: key("string", "Namespace of Prometheus: the only source allowed to the management port.", rule.dnsLabelName.default("monitoring")),
+    idpFrontend: key("string", "Frontend pods allowed to the http port, as namespace/key=value[,key=value].", rule.podsPeer.optional()),
+    idpHttpsEgress: key("boolean", "Allow the IdP outbound HTTPS (443) to the internet, except instance metadata.", z.boolean().default(true)),
+    idpSmtpEgress: key("boolean", "Allow the IdP outbound SMTP submission (587).", z.boolean().default(false)),
+    externalPostgresCidrs: key("array", "external datastores: CIDRs of the PostgreSQL endpoint (its subnets), for the egress policy.", rule.uniqueList(rule.cidr).optional()),
+    externalRedisCidrs: key("array", "external datastores: CIDRs of the Redis endpoint, for the egress policy.", rule.uniqueList(rule.cidr).optional()),
+    networkPolicyExtraRules: key("array", "Extra allow rules for the IdP pods: '<ingress|egress> <cidr[!except]|namespace/key=value> <port>[-<endPort>][/<protocol>]'.", z.array(rule.networkPolicyRule).default([])),
+
     // --- datastores
     databaseMode: key("string", "`inCluster` PostgreSQL and Redis StatefulSets, or `external` managed endpoints.", z.enum(DatabaseMode).default(DatabaseMode.External)),
     postgresImage: key("string", "inCluster: PostgreSQL image.", rule.image.default("postgres:17.6")),

@@ -197,7 +197,10 @@ function workloadProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
     if (present("idpTlsCertificate") !== present("idpTlsPrivateKey")) {
         add(present("idpTlsCertificate") ? "idpTlsPrivateKey" : "idpTlsCertificate", "must be set together with its pair (idpTlsCertificate and idpTlsPrivateKey)");
     }
-    const external = ["externalPostgresHost", "externalRedisHost"] as const;
+    if (c.idpNetworkPolicies && !c.networkPolicyEnforcement) {
+        add("idpNetworkPolicies", "is true but networkPolicyEnforcement is false: the policies would be silently ignored; enable enforcement or set idpNetworkPolicies: false");
+    }
+    const external = ["externalPostgresHost", "externalRedisHost", ...(c.idpNetworkPolicies ? (["externalPostgresCidrs", "externalRedisCidrs"] as const) : [])] as const;
     for (const k of external) {
         if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, "is required when databaseMode is external");
         if (c.databaseMode === DatabaseMode.InCluster && present(k)) add(k, "is only used when databaseMode is external");

@@ -5,7 +5,16 @@ import { VpcMode } from "../components/network/types";
 import { PlatformConfig } from "./loadConfig";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseMode } from "../components/idp/types";
+import { AcmeSolver } from "../components/addons/types";
+import { planSubnets } from "../components/network/cidr";
 import { parseEnv, parseRoutes } from "../components/idp";
+
+/** Subnet CIDRs per tier, known before anything exists: the network's plan, or the existing subnets. */
+export function subnetCidrs(c: PlatformConfig): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
+    if (c.vpcMode === VpcMode.Existing) return { publicSubnetCidrs: c.existingPublicSubnetCidrs!, privateSubnetCidrs: c.existingPrivateSubnetCidrs! };
+    const plan = planSubnets(c.vpcCidr, c.availabilityZones!.length);
+    return { publicSubnetCidrs: plan.publicCidrs, privateSubnetCidrs: plan.privateCidrs };
+}
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
     return {
@@ -44,6 +53,19 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             alb: { scheme: c.idpAlbScheme, groupName: c.idpAlbGroupName },
             certificateArn: c.idpCertificateArn,
             route53HostedZoneId: c.route53HostedZoneId,
+            networkPolicies: c.idpNetworkPolicies ? {
+                enforced: c.networkPolicyEnforcement,
+                vpcCidr: c.vpcCidr,
+                ...subnetCidrs(c),
+                monitoringNamespace: c.monitoringNamespace,
+                frontend: c.idpFrontend,
+                httpsEgress: c.idpHttpsEgress,
+                smtpEgress: c.idpSmtpEgress,
+                externalPostgresCidrs: c.externalPostgresCidrs,
+                externalRedisCidrs: c.externalRedisCidrs,
+                acmeHttp01: c.certManager && c.acmeSolver === AcmeSolver.Http01,
+                extraRules: c.networkPolicyExtraRules,
+            } : undefined,
             database: c.databaseMode === DatabaseMode.InCluster
                 ? { mode: c.databaseMode, postgresImage: c.postgresImage, redisImage: c.redisImage, storageGiB: c.datastoreStorageGiB }
                 : { mode: c.databaseMode, externalPostgresHost: c.externalPostgresHost, externalRedisHost: c.externalRedisHost },
@@ -75,6 +97,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             secretsKmsKeyArn: c.secretsKmsKeyArn,
             deletionProtection: c.deletionProtection,
             adminPrincipalArns: c.adminPrincipalArns,
+            networkPolicyEnforcement: c.networkPolicyEnforcement,
             nodeGroups: [{
                 name: "general",
                 instanceTypes: c.nodeInstanceTypes,

@@ -2,6 +2,7 @@
 // the key and the offending value.
 import { z } from "zod";
 import { cidrProblem } from "../components/network/cidr";
+import { ExtraRule, Protocol, extraRuleProblems } from "../components/networkPolicy/generator";
 
 export const cidr = z.string().superRefine((value, ctx) => {
     const problem = cidrProblem(value);
@@ -114,3 +115,51 @@ export const route = z.string().regex(/^\/[^=\s]*=[a-z0-9]([-a-z0-9]*[a-z0-9])?:
 /** PEM text of a certificate or private key. */
 export const pem = (what: "CERTIFICATE" | "PRIVATE KEY") =>
     z.string().refine((s) => new RegExp(`-----BEGIN [A-Z ]*${what}-----`).test(s), `is not a PEM ${what.toLowerCase()} (expected -----BEGIN ...${what}----- text)`);
+
+/** `namespace/key=value[,key=value]`: pods by namespace and labels. */
+export function parsePodsPeer(text: string): { namespace: string; podLabels: Record<string, string> } | undefined {
+    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/(.*)$/.exec(text);
+    if (!m) return undefined;
+    const pairs = m[3] === "" ? [] : m[3].split(",").map((p) => p.split("="));
+    if (pairs.some((p) => p.length !== 2 || !labelKey.test(p[0]) || !labelValue.test(p[1]))) return undefined;
+    return { namespace: m[1], podLabels: Object.fromEntries(pairs) };
+}
+
+export const podsPeer = z.string().transform((s, ctx) => {
+    const peer = parsePodsPeer(s);
+    if (!peer) ctx.addIssue({ code: "custom", message: "is not a pod selection (expected namespace/key=value[,key=value], e.g. web/app=frontend)" });
+    else if (Object.keys(peer.podLabels).length === 0) ctx.addIssue({ code: "custom", message: "has an empty label selector, which would match every pod of the namespace" });
+    return peer!;
+});
+
+/**
+ * An extra NetworkPolicy rule for the IdP pods:
+ * `<ingress|egress> <peer> <port>[-<endPort>][/<TCP|UDP|SCTP>]`, the peer being
+ * `cidr[!except[!except...]]` or `namespace/key=value[,key=value]`.
+ */
+export const networkPolicyRule = z.string().transform((s, ctx): ExtraRule => {
+    const m = /^(ingress|egress) (\S+) (\d+)(?:-(\d+))?(?:\/(\w+))?$/.exec(s.trim());
+    if (!m) {
+        ctx.addIssue({ code: "custom", message: "is not a rule (expected '<ingress|egress> <cidr[!except]|namespace/key=value> <port>[-<endPort>][/<protocol>]', e.g. 'egress 10.30.0.0/16 5432/TCP')" });
+        return z.NEVER;
+    }
+    const [, direction, peerText, port, endPort, protocol] = m;
+    const isPods = peerText.includes("/") && !/^\d/.test(peerText);
+    const pods = isPods ? parsePodsPeer(peerText) : undefined;
+    if (isPods && !pods) {
+        ctx.addIssue({ code: "custom", message: `has peer ${JSON.stringify(peerText)}, which is neither a CIDR nor namespace/key=value` });
+        return z.NEVER;
+    }
+    const [cidr, ...except] = peerText.split("!");
+    const rule: ExtraRule = {
+        name: `${direction}-${peerText.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase()}-${port}`.slice(0, 63).replace(/-$/, ""),
+        direction: direction as "ingress" | "egress",
+        ...(pods ? { pods } : { blocks: [{ cidr, ...(except.length ? { except } : {}) }] }),
+        port: Number(port),
+        ...(endPort ? { endPort: Number(endPort) } : {}),
+        protocol: (protocol ?? "TCP").toUpperCase() as Protocol,
+        why: `Extra rule from config: ${s.trim()}`,
+    };
+    for (const problem of extraRuleProblems(rule)) ctx.addIssue({ code: "custom", message: problem.replace(/^extra rule [^:]+: /, "") });
+    return rule;
+});

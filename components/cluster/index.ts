@@ -33,6 +33,8 @@ export interface ClusterArgs {
     /** IAM principals given cluster-admin through access entries. */
     adminPrincipalArns: string[];
     nodeGroups: NodeGroupArgs[];
+    /** Run the VPC CNI network policy agent; without it EKS ignores every NetworkPolicy. */
+    networkPolicyEnforcement: boolean;
     tags?: Record<string, string>;
 }
 
@@ -50,6 +52,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     public readonly nodeSecurityGroupId: pulumi.Output<string>;
     public readonly nodeRoleArn: pulumi.Output<string>;
+    /** Whether NetworkPolicies are enforced in this cluster. */
+    public readonly networkPolicyEnforced: pulumi.Output<boolean>;
     /** Provider for Kubernetes resources in this cluster; waits for the nodes. */
     public readonly provider: k8s.Provider;
 
@@ -110,7 +114,7 @@ export class Cluster extends pulumi.ComponentResource {
             clusterName: args.clusterName,
             addonName: "vpc-cni",
             // Without the network policy agent, EKS silently ignores every NetworkPolicy.
-            configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+            configurationValues: JSON.stringify({ enableNetworkPolicy: String(args.networkPolicyEnforcement) }),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             tags,
@@ -194,6 +198,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.nodeSecurityGroupId = cluster.nodeSecurityGroupId;
         this.nodeRoleArn = nodeRole.arn;
+        this.networkPolicyEnforced = pulumi.output(args.networkPolicyEnforcement);
         this.registerOutputs({
             clusterName: this.clusterName,
             kubeconfig: this.kubeconfig,
@@ -202,6 +207,7 @@ export class Cluster extends pulumi.ComponentResource {
             clusterSecurityGroupId: this.clusterSecurityGroupId,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
             nodeRoleArn: this.nodeRoleArn,
+            networkPolicyEnforced: this.networkPolicyEnforced,
         });
     }
 }

@@ -7,6 +7,8 @@ import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameSer
 import { Route, TLS_SECRET, albIngress, idpCertificate, nginxIngress } from "./ingress";
 import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
 import { DatabaseMode, IngressKind } from "./types";
+import { NetworkPolicyArgs, idpTrafficIntent } from "./trafficIntent";
+import { generatePolicies } from "../networkPolicy/generator";
 import { EnvVar, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
 
 export * from "./types";
@@ -14,6 +16,7 @@ export * from "./workload";
 export * from "./datastores";
 export * from "./ingress";
 export * from "./loadBalancing";
+export * from "./trafficIntent";
 
 export interface IdpDatabaseArgs {
     mode: DatabaseMode;
@@ -64,6 +67,8 @@ export interface IdpApplicationArgs {
     /** Public hosted zone of `host`: gets the DNS record (and ACM validation records). */
     route53HostedZoneId?: string;
     database: IdpDatabaseArgs;
+    /** NetworkPolicies for the namespace: default-deny plus exactly the intended paths. */
+    networkPolicies?: NetworkPolicyArgs;
     /** The controllers that reconcile what this creates; each exposure depends on its controller. */
     loadBalancerController?: pulumi.Resource;
     ingressNginx?: pulumi.Resource;
@@ -93,6 +98,23 @@ export class IdpApplication extends pulumi.ComponentResource {
 
         const namespace = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: ns, labels: namespaceLabels() } }, k8sOpts);
         const inNs = after(namespace);
+
+        if (args.networkPolicies) {
+            // A policy that is not enforced is worse than none: it reads as protection that is not there.
+            if (!args.networkPolicies.enforced) throw new Error(`${name}: networkPolicies given for a cluster that does not enforce them (enable the VPC CNI network policy agent)`);
+            const intent = idpTrafficIntent({
+                namespace: ns,
+                httpPort: args.httpPort,
+                managementPort: args.managementPort,
+                ingress: args.ingress,
+                albScheme: args.alb?.scheme,
+                nlb: args.nlb,
+                inClusterDatastores: args.database.mode === DatabaseMode.InCluster,
+            }, args.networkPolicies);
+            for (const policy of generatePolicies(intent)) {
+                new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);
+            }
+        }
         const serviceNames: string[] = [];
 
         new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: IDP_NAME, namespace: ns, labels: IDP_LABELS }, automountServiceAccountToken: false }, inNs);

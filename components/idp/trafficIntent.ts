@@ -1,0 +1,69 @@
+// The IdP's intended traffic, derived from how it is exposed and where its datastores live. Pure.
+import { ExtraRule, PeerPods, TrafficIntent } from "../networkPolicy/generator";
+import { LoadBalancerScheme } from "../addons/types";
+import { IDP_SELECTOR } from "./workload";
+import { IngressKind } from "./types";
+
+/** The ingress-nginx chart's controller pod labels (release name ingress-nginx). */
+export const INGRESS_NGINX_CONTROLLER: PeerPods = {
+    namespace: "ingress-nginx",
+    podLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller" },
+};
+
+export const KUBE_DNS: PeerPods = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
+
+export interface NetworkPolicyArgs {
+    /** The cluster's CNI enforces NetworkPolicies (on EKS: the VPC CNI network policy agent). */
+    enforced: boolean;
+    vpcCidr: string;
+    publicSubnetCidrs: string[];
+    privateSubnetCidrs: string[];
+    monitoringNamespace: string;
+    frontend?: PeerPods;
+    httpsEgress: boolean;
+    smtpEgress: boolean;
+    /** External datastores: their endpoints' CIDRs. */
+    externalPostgresCidrs?: string[];
+    externalRedisCidrs?: string[];
+    /** cert-manager solves HTTP-01 through ingress-nginx in this namespace. */
+    acmeHttp01: boolean;
+    extraRules: ExtraRule[];
+}
+
+export interface ExposureFacts {
+    namespace: string;
+    httpPort: number;
+    managementPort: number;
+    ingress: IngressKind;
+    albScheme?: LoadBalancerScheme;
+    nlb?: { scheme: LoadBalancerScheme; sourceRanges: string[] };
+    inClusterDatastores: boolean;
+}
+
+const subnetsFor = (scheme: LoadBalancerScheme, p: NetworkPolicyArgs) => (scheme === LoadBalancerScheme.Internal ? p.privateSubnetCidrs : p.publicSubnetCidrs);
+
+export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): TrafficIntent {
+    // Load balancers with ip targets reach pods from their own subnets (the scheme decides which).
+    const lbSubnets = new Set<string>();
+    if (e.ingress === IngressKind.Alb && e.albScheme) subnetsFor(e.albScheme, p).forEach((c) => lbSubnets.add(c));
+    if (e.nlb) subnetsFor(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
+    return {
+        namespace: e.namespace,
+        idpLabels: IDP_SELECTOR,
+        httpPort: e.httpPort,
+        managementPort: e.managementPort,
+        ingressNginx: e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
+        loadBalancerSubnetCidrs: [...lbSubnets],
+        nlbClientCidrs: e.nlb?.sourceRanges,
+        vpcCidr: p.vpcCidr,
+        frontend: p.frontend,
+        monitoringNamespace: p.monitoringNamespace,
+        dns: KUBE_DNS,
+        postgres: e.inClusterDatastores ? { podLabels: { app: "postgres" }, port: 5432 } : { cidrs: p.externalPostgresCidrs ?? [], port: 5432 },
+        redis: e.inClusterDatastores ? { podLabels: { app: "redis" }, port: 6379 } : { cidrs: p.externalRedisCidrs ?? [], port: 6379 },
+        httpsEgress: p.httpsEgress,
+        smtpEgress: p.smtpEgress,
+        acmeHttp01Solver: p.acmeHttp01 && e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
+        extraRules: p.extraRules,
+    };
+}

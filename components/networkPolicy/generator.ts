@@ -1,0 +1,249 @@
+// Turns a typed traffic intent for the IdP namespace into NetworkPolicy objects. Pure: no Pulumi.
+// Every policy says why it exists in the `idp-eks.io/why` annotation.
+import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
+
+export const WHY = "idp-eks.io/why";
+export const METADATA_ADDRESS = "169.254.169.254/32";
+
+export type Labels = Record<string, string>;
+
+export interface PeerPods {
+    namespace: string;
+    podLabels: Labels;
+}
+
+export enum Protocol {
+    Tcp = "TCP",
+    Udp = "UDP",
+    Sctp = "SCTP",
+}
+
+/** An extra allow rule from config: traffic to or from the IdP pods. */
+export interface ExtraRule {
+    name: string;
+    direction: "ingress" | "egress";
+    /** Peer: pods (namespace + labels) or address blocks; exactly one. */
+    pods?: PeerPods;
+    blocks?: IpBlock[];
+    port: number;
+    endPort?: number;
+    protocol: Protocol;
+    why: string;
+}
+
+export interface IpBlock {
+    cidr: string;
+    except?: string[];
+}
+
+export interface Datastore {
+    /** In-cluster: the datastore pods' labels. External: the endpoint CIDRs. */
+    podLabels?: Labels;
+    cidrs?: string[];
+    port: number;
+}
+
+export interface TrafficIntent {
+    namespace: string;
+    idpLabels: Labels;
+    httpPort: number;
+    managementPort: number;
+    /** ingress-nginx controller pods that proxy to the IdP. */
+    ingressNginx?: PeerPods;
+    /** Subnets whose load balancer nodes send traffic and health checks to pod IPs (ALB, NLB). */
+    loadBalancerSubnetCidrs?: string[];
+    /** NLB with client IP preservation: client source ranges reach the pods directly. */
+    nlbClientCidrs?: string[];
+    /** The VPC, whose addresses (pods included) are excluded from client ranges. */
+    vpcCidr: string;
+    frontend?: PeerPods;
+    /** Namespace of Prometheus, the only source allowed to the management port. */
+    monitoringNamespace: string;
+    /** kube-dns pods. */
+    dns: PeerPods;
+    postgres: Datastore;
+    redis: Datastore;
+    /** Outbound HTTPS (443) to the internet: OIDC federation, JWKS, webhooks. */
+    httpsEgress: boolean;
+    smtpEgress: boolean;
+    /** The ACME HTTP-01 solver pods must be reachable from the ingress controller while cert-manager solves. */
+    acmeHttp01Solver?: PeerPods;
+    extraRules: ExtraRule[];
+}
+
+export interface NetworkPolicyObject {
+    apiVersion: "networking.k8s.io/v1";
+    kind: "NetworkPolicy";
+    metadata: { name: string; namespace: string; annotations: Record<string, string> };
+    spec: {
+        podSelector: { matchLabels?: Labels };
+        policyTypes: ("Ingress" | "Egress")[];
+        ingress?: Rule[];
+        egress?: Rule[];
+    };
+}
+
+interface Rule {
+    from?: Peer[];
+    to?: Peer[];
+    ports: { protocol: Protocol; port: number; endPort?: number }[];
+}
+
+type Peer = { ipBlock: { cidr: string; except?: string[] } } | { namespaceSelector?: { matchLabels: Labels }; podSelector?: { matchLabels: Labels } };
+
+export const SOLVER_LABELS = { "acme.cert-manager.io/http01-solver": "true" };
+export const SOLVER_PORT = 8089;
+
+const ns = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
+
+/** Pods selected by namespace name (always labelled) AND pod labels. */
+function podsPeer(p: PeerPods): Peer {
+    return { namespaceSelector: ns(p.namespace), podSelector: { matchLabels: p.podLabels } };
+}
+
+const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.Tcp, port, ...(endPort ? { endPort } : {}) });
+
+/**
+ * Client ranges minus the VPC: an ipBlock also matches pod IPs, and with the VPC CNI pods take VPC
+ * addresses, so 0.0.0.0/0 alone would open the port to every pod in the cluster.
+ */
+export function clientBlocks(cidrs: readonly string[], vpcCidr: string): Peer[] {
+    const vpc = parseCidr(vpcCidr)!;
+    return cidrs.map((c) => {
+        const block = parseCidr(c)!;
+        const excludeVpc = cidrContains(block, vpc) && block.prefix < vpc.prefix;
+        return { ipBlock: { cidr: c, ...(excludeVpc ? { except: [vpcCidr] } : {}) } };
+    });
+}
+
+function policy(namespace: string, name: string, why: string, podLabels: Labels | undefined, spec: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicyObject {
+    const policyTypes: ("Ingress" | "Egress")[] = [];
+    if (spec.ingress) policyTypes.push("Ingress");
+    if (spec.egress) policyTypes.push("Egress");
+    return {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name, namespace, annotations: { [WHY]: why } },
+        spec: { podSelector: podLabels ? { matchLabels: podLabels } : {}, policyTypes, ...spec },
+    };
+}
+
+/** Problems with an intent that would make wrong or unsafe policies (empty when it is sound). */
+export function intentProblems(intent: TrafficIntent): string[] {
+    const problems: string[] = [];
+    const checkCidr = (where: string, c: string) => {
+        const p = cidrProblem(c);
+        if (p) problems.push(`${where}: ${JSON.stringify(c)} ${p}`);
+    };
+    checkCidr("vpcCidr", intent.vpcCidr);
+    intent.loadBalancerSubnetCidrs?.forEach((c, i) => checkCidr(`loadBalancerSubnetCidrs[${i}]`, c));
+    intent.nlbClientCidrs?.forEach((c, i) => checkCidr(`nlbClientCidrs[${i}]`, c));
+    for (const [name, d] of [["postgres", intent.postgres], ["redis", intent.redis]] as const) {
+        if (!d.podLabels === !d.cidrs) problems.push(`${name}: give either podLabels (in-cluster) or cidrs (external)`);
+        d.cidrs?.forEach((c, i) => checkCidr(`${name}.cidrs[${i}]`, c));
+    }
+    for (const r of intent.extraRules) problems.push(...extraRuleProblems(r));
+    return problems;
+}
+
+/** Problems with one extra rule, each naming the rule. */
+export function extraRuleProblems(r: ExtraRule): string[] {
+    const problems: string[] = [];
+    const at = `extra rule ${r.name}`;
+    if (!r.pods === !r.blocks) problems.push(`${at}: give either pods or address blocks`);
+    if (r.pods && Object.keys(r.pods.podLabels).length === 0) problems.push(`${at}: an empty pod selector would match every pod in namespace ${r.pods.namespace}; name the pods' labels`);
+    for (const b of r.blocks ?? []) {
+        const problem = cidrProblem(b.cidr);
+        if (problem) {
+            problems.push(`${at}: ${JSON.stringify(b.cidr)} ${problem}`);
+            continue;
+        }
+        for (const e of b.except ?? []) {
+            const exceptProblem = cidrProblem(e);
+            if (exceptProblem) problems.push(`${at}: except ${JSON.stringify(e)} ${exceptProblem}`);
+            else if (!cidrContains(parseCidr(b.cidr)!, parseCidr(e)!) || e === b.cidr) problems.push(`${at}: except ${e} is not strictly inside ${b.cidr}`);
+        }
+        if (r.direction === "ingress" && parseCidr(b.cidr)!.prefix === 0) problems.push(`${at}: an ingress rule from ${b.cidr} would re-open all ingress to the IdP`);
+    }
+    if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) problems.push(`${at}: port ${r.port} is outside 1-65535`);
+    if (r.endPort !== undefined && (!Number.isInteger(r.endPort) || r.endPort < r.port || r.endPort > 65535)) problems.push(`${at}: endPort ${r.endPort} is below port ${r.port} or above 65535`);
+    if (!Object.values(Protocol).includes(r.protocol)) problems.push(`${at}: protocol ${JSON.stringify(r.protocol)} is not TCP, UDP or SCTP`);
+    return problems;
+}
+
+/** The IdP namespace's policies: default-deny both ways, then exactly the intended paths. */
+export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
+    const problems = intentProblems(intent);
+    if (problems.length > 0) throw new Error(`invalid traffic intent:\n  - ${problems.join("\n  - ")}`);
+    const n = intent.namespace;
+    const idp = intent.idpLabels;
+    const out: NetworkPolicyObject[] = [
+        policy(n, "default-deny", "Nothing enters or leaves a pod in this namespace unless a policy below allows it.", undefined, { ingress: [], egress: [] }),
+    ];
+
+    if (intent.ingressNginx) {
+        out.push(policy(n, "allow-ingress-nginx-to-idp", "The ingress-nginx controller pods proxy HTTPS clients to the IdP's http port.", idp, {
+            ingress: [{ from: [podsPeer(intent.ingressNginx)], ports: [tcp(intent.httpPort)] }],
+        }));
+    }
+    if (intent.loadBalancerSubnetCidrs?.length) {
+        out.push(policy(n, "allow-load-balancers-to-idp", "ALB/NLB nodes in these subnets send requests and health checks straight to pod IPs (ip targets).", idp, {
+            ingress: [{ from: intent.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(intent.httpPort)] }],
+        }));
+    }
+    if (intent.nlbClientCidrs?.length) {
+        out.push(policy(n, "allow-nlb-clients-to-idp", "The NLB preserves client IPs, so clients' own addresses reach the pods (VPC addresses excluded: pods are not clients).", idp, {
+            ingress: [{ from: clientBlocks(intent.nlbClientCidrs, intent.vpcCidr), ports: [tcp(intent.httpPort)] }],
+        }));
+    }
+    if (intent.frontend) {
+        out.push(policy(n, "allow-frontend-to-idp", "The frontend calls the IdP's http port.", idp, {
+            ingress: [{ from: [podsPeer(intent.frontend)], ports: [tcp(intent.httpPort)] }],
+        }));
+    }
+    out.push(policy(n, "allow-monitoring-to-idp-management", "Prometheus in the monitoring namespace scrapes the management port; nothing else may reach it.", idp, {
+        ingress: [{ from: [{ namespaceSelector: ns(intent.monitoringNamespace) }], ports: [tcp(intent.managementPort)] }],
+    }));
+    out.push(policy(n, "allow-idp-dns", "Name resolution through kube-dns only, over UDP and TCP (large answers fall back to TCP).", idp, {
+        egress: [{ to: [podsPeer(intent.dns)], ports: [{ protocol: Protocol.Udp, port: 53 }, tcp(53)] }],
+    }));
+
+    for (const [name, d] of [["postgres", intent.postgres], ["redis", intent.redis]] as const) {
+        if (d.podLabels) {
+            out.push(policy(n, `allow-idp-to-${name}`, `The IdP connects to the in-cluster ${name} pods.`, idp, {
+                egress: [{ to: [{ podSelector: { matchLabels: d.podLabels } }], ports: [tcp(d.port)] }],
+            }));
+            // Without this the namespace's default-deny drops the connection at the datastore's end.
+            out.push(policy(n, `allow-${name}-from-idp`, `Only the IdP pods may connect to ${name}.`, d.podLabels, {
+                ingress: [{ from: [{ podSelector: { matchLabels: idp } }], ports: [tcp(d.port)] }],
+            }));
+        } else {
+            out.push(policy(n, `allow-idp-to-${name}`, `The IdP connects to the managed ${name} endpoint's addresses.`, idp, {
+                egress: [{ to: d.cidrs!.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(d.port)] }],
+            }));
+        }
+    }
+
+    if (intent.httpsEgress) {
+        out.push(policy(n, "allow-idp-https-egress", "Outbound HTTPS (federated IdPs, JWKS, webhooks); never the instance metadata service.", idp, {
+            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_ADDRESS] } }], ports: [tcp(443)] }],
+        }));
+    }
+    if (intent.smtpEgress) {
+        out.push(policy(n, "allow-idp-smtp-egress", "Outbound mail submission (587) for verification and reset e-mails.", idp, {
+            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_ADDRESS] } }], ports: [tcp(587)] }],
+        }));
+    }
+    if (intent.acmeHttp01Solver) {
+        out.push(policy(n, "allow-ingress-nginx-to-acme-solver", "cert-manager's HTTP-01 solver pods answer Let's Encrypt through the ingress controller while a certificate is issued.", SOLVER_LABELS, {
+            ingress: [{ from: [podsPeer(intent.acmeHttp01Solver)], ports: [tcp(SOLVER_PORT)] }],
+        }));
+    }
+
+    for (const r of intent.extraRules) {
+        const peers: Peer[] = r.pods ? [podsPeer(r.pods)] : r.blocks!.map((b) => ({ ipBlock: { cidr: b.cidr, ...(b.except?.length ? { except: b.except } : {}) } }));
+        const rule: Rule = { ...(r.direction === "ingress" ? { from: peers } : { to: peers }), ports: [{ protocol: r.protocol, port: r.port, ...(r.endPort ? { endPort: r.endPort } : {}) }] };
+        out.push(policy(n, `extra-${r.name}`, r.why, idp, r.direction === "ingress" ? { ingress: [rule] } : { egress: [rule] }));
+    }
+    return out;
+}
