@@ -218,15 +218,24 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
     const config = opts.config ?? readStackConfig(opts.stack);
     const region = config.values["aws:region"] ?? "us-east-1";
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    // Failures inside the mock reach the program as bare errors, so they are also kept here.
+    const problems: string[] = [];
+    const call = (a: pulumi.runtime.MockCallArgs) => {
+        try {
+            return mockCall(a, region);
+        } catch (e) {
+            problems.push((e as Error).message);
+            throw e;
+        }
+    };
     await pulumi.runtime.setMocks(
-        { newResource: (a) => ({ id: a.custom ? `mock-id-${a.name}` : undefined, state: mockState(a, region) }), call: (a) => mockCall(a, region) },
+        { newResource: (a) => ({ id: a.custom ? `mock-id-${a.name}` : undefined, state: mockState(a, region) }), call },
         config.project,
         opts.stack,
         false,
     );
 
     const resources = new Map<string, RecordedResource>();
-    const problems: string[] = [];
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
@@ -291,7 +300,7 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
     }
     await pulumi.runtime.disconnect();
     console.warn = consoleWarn;
-    if (!error && problems.length > 0) error = new Error(problems.join("\n"));
+    if (problems.length > 0) error = new Error(problems.join("\n"));
     const sorted = [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     const stackUrn = sorted.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     return { resources: sorted, outputs: registeredOutputs.get(stackUrn) ?? {}, warnings: [...new Set(warnings)].sort(), error };

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
 import { attemptEvaluation } from "../offline/mockCloud";
@@ -42,6 +43,12 @@ describe("program: the whole stack under the mocked cloud", () => {
         };
         const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
         assert.match(String(attempt.error), /duplicate URN urn:pulumi:dev::idp-eks::pulumi:pulumi:Stack\$test:index:Thing::twice/);
+    });
+
+    it("fails loudly on an invoke the mocked cloud does not answer", async () => {
+        const program = () => ({ zones: aws.getAvailabilityZonesOutput({}).names });
+        const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
+        assert.match(String(attempt.error), /unmocked invoke aws:index\/getAvailabilityZones:getAvailabilityZones/);
     });
 
     it("reads secure: stack values as secrets", async () => {
