@@ -17,6 +17,14 @@ export function stackConfig(stack: string, overrides: Overrides = {}): StackConf
     return { ...base, values };
 }
 
+const shippedEvaluations = new Map<string, Promise<Evaluation>>();
+
+/** The shipped stack file evaluated once per test run and shared (tests only read it). */
+export function shippedStack(stack: string): Promise<Evaluation> {
+    if (!shippedEvaluations.has(stack)) shippedEvaluations.set(stack, evaluateStack(stack));
+    return shippedEvaluations.get(stack)!;
+}
+
 export function evaluateStack(stack: string, overrides: Overrides = {}): Promise<Evaluation> {
     return evaluate({ stack, config: stackConfig(stack, overrides) });
 }

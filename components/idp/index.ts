@@ -9,7 +9,7 @@ import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
 import { DatabaseMode, IngressKind } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
-import { EnvVar, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
+import { EnvVar, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
 
 export * from "./types";
 export * from "./workload";
@@ -46,7 +46,7 @@ export interface IdpApplicationArgs {
     readinessPath: string;
     livenessPath: string;
     runAsUser: number;
-    resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
+    resources: ResourceSettings;
     /** Plain environment variables. */
     env: Record<string, string>;
     /** Secret environment variables, stored in a Kubernetes Secret. */

@@ -36,6 +36,14 @@ export interface EnvVar {
     valueFrom?: { secretKeyRef: { name: string; key: string } };
 }
 
+/** CPU and memory requests and limits, as Kubernetes quantities. */
+export interface ResourceSettings {
+    cpuRequest: string;
+    cpuLimit: string;
+    memoryRequest: string;
+    memoryLimit: string;
+}
+
 export interface DeploymentSpecArgs {
     image: string;
     /** Omitted when an autoscaler owns the count. */
@@ -45,7 +53,7 @@ export interface DeploymentSpecArgs {
     readinessPath: string;
     livenessPath: string;
     runAsUser: number;
-    resources: { cpuRequest: string; cpuLimit: string; memoryRequest: string; memoryLimit: string };
+    resources: ResourceSettings;
     env: EnvVar[];
     /** Secret whose keys become environment variables. */
     envSecretName?: string;

@@ -1,13 +1,13 @@
 import * as assert from "node:assert/strict";
 import { Evaluation } from "../../../offline/mockCloud";
-import { evaluateStack, ofType, only } from "../../harness";
+import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 
 describe("addons: cert-manager per stack", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     for (const stack of ["dev", "prod"] as const) {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { RETIREMENT_WARNING } from "../../../components/addons/ingressNginx";
 import { Evaluation } from "../../../offline/mockCloud";
-import { evaluateStack, ofType, only } from "../../harness";
+import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 
 const NLB = "service.beta.kubernetes.io/aws-load-balancer-";
 
@@ -9,8 +9,8 @@ describe("addons: ingress-nginx", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     it("dev: installs the final chart release (4.15.1) into ingress-nginx", () => {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PolicyDocument, UPSTREAM_POLICIES, controllerPolicy } from "../../../components/addons/loadBalancerController";
 import { Evaluation } from "../../../offline/mockCloud";
-import { evaluateStack, ofType, only } from "../../harness";
+import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 
 // sha256 of upstream's docs/install/iam_policy.json at v3.5.0 (../shared/reference/lbc-iam-policy-v3.5.0.json).
 const UPSTREAM_V3_5_0_SHA256 = "16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a";
@@ -43,8 +43,8 @@ describe("addons: AWS Load Balancer Controller per stack", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     for (const stack of ["dev", "prod"] as const) {

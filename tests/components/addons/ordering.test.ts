@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
-import { dependsOn, evaluateStack, ofType, only } from "../../harness";
+import { dependsOn, shippedStack, ofType, only } from "../../harness";
 
 /** The order `pulumi destroy` deletes in: a resource goes before everything it depends on. */
 function deletionOrder(resources: readonly RecordedResource[]): string[] {
@@ -32,8 +32,8 @@ describe("addons: install and destroy order", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     it("ingress-nginx (whose Service is a LoadBalancer) waits for the load balancer controller", () => {

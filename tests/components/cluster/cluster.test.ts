@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { eksTaints, parseLabels, parseTaints } from "../../../components/cluster";
 import { TaintEffect } from "../../../components/cluster/types";
 import { Evaluation } from "../../../offline/mockCloud";
-import { dependsOn, evaluateStack, ofType, only } from "../../harness";
+import { dependsOn, evaluateStack, shippedStack, ofType, only } from "../../harness";
 
 describe("cluster: node group value builders", () => {
     it("parses kubectl-style labels and taints and maps effects to the EKS API", () => {
@@ -17,8 +17,8 @@ describe("cluster: EKS per stack", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     it("puts the cluster in the network's VPC with workers in private subnets only", () => {

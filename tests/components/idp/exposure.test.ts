@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
-import { evaluateStack, ofType, only } from "../../harness";
+import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 import { validateObject } from "../../schema";
 import { kubernetesObjects } from "../../../offline/synth";
 
@@ -26,8 +26,8 @@ describe("idp: exposure", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     it("prod: NLB through the load balancer controller: class, ip targets, scheme, TLS 1.3 on 443 only with the ACM certificate", () => {

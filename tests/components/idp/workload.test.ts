@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
-import { dependsOn, evaluateStack, ofType, only, stackConfig } from "../../harness";
+import { dependsOn, evaluateStack, shippedStack, ofType, only, stackConfig } from "../../harness";
 import { evaluate } from "../../../offline/mockCloud";
 
 type Obj = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: any; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,8 +15,8 @@ describe("idp: workload", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
 
     it("namespace idp-system enforces the restricted Pod Security Standard and injects LB readiness gates", () => {

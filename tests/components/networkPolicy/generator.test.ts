@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { NetworkPolicyObject, Protocol, TrafficIntent, WHY, generatePolicies } from "../../../components/networkPolicy/generator";
 import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
 import * as k8s from "@pulumi/kubernetes";
-import { evaluateStack, ofType, stackConfig } from "../../harness";
+import { evaluateStack, shippedStack, ofType, stackConfig } from "../../harness";
 import { attemptEvaluation } from "../../../offline/mockCloud";
 import { loadConfig, platformArgs } from "../../../config";
 import { IdpApplication, IngressKind } from "../../../components/idp";
@@ -117,8 +117,8 @@ describe("networkPolicy: per stack", () => {
     let dev: Evaluation;
     let prod: Evaluation;
     before(async () => {
-        dev = await evaluateStack("dev");
-        prod = await evaluateStack("prod");
+        dev = await shippedStack("dev");
+        prod = await shippedStack("prod");
     });
     const names = (r: readonly RecordedResource[]) => ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (p.inputs.metadata as { name: string }).name).sort();
 
