@@ -1,0 +1,61 @@
+// `npm run synth-diff -- BASE_DIR HEAD_DIR`: the difference between two synth outputs as Markdown,
+// for a pull request comment. Pure apart from reading the two directories.
+import * as fs from "fs";
+import * as path from "path";
+import { createTwoFilesPatch } from "diff";
+
+/** GitHub rejects comments above 65,536 characters; leave room for the header. */
+export const COMMENT_LIMIT = 60000;
+
+function listFiles(dir: string): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .map((f) => f.split(path.sep).join("/"));
+}
+
+export interface FileDiff {
+    file: string;
+    added: number;
+    removed: number;
+    patch: string;
+}
+
+export function diffSynthDirs(baseDir: string, headDir: string): FileDiff[] {
+    const files = [...new Set([...listFiles(baseDir), ...listFiles(headDir)])].sort();
+    const read = (dir: string, f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8") : "");
+    return files.flatMap((file) => {
+        const before = read(baseDir, file);
+        const after = read(headDir, file);
+        if (before === after) return [];
+        const patch = createTwoFilesPatch(`base/${file}`, `head/${file}`, before, after, "", "", { context: 3 });
+        const lines = patch.split("\n").slice(4);
+        return [{ file, patch, added: lines.filter((l) => l.startsWith("+")).length, removed: lines.filter((l) => l.startsWith("-")).length }];
+    });
+}
+
+export function renderMarkdown(diffs: FileDiff[], limit = COMMENT_LIMIT): string {
+    const header = "### Offline synth: what this pull request changes\n\n" +
+        "Resources, Kubernetes manifests and reachability of every stack, evaluated without credentials (`npm run synth`).\n\n";
+    if (diffs.length === 0) return header + "No change to any stack.\n";
+    const summary = diffs.map((d) => `| \`${d.file}\` | +${d.added} | -${d.removed} |`).join("\n");
+    let body = `| file | added | removed |\n|---|---|---|\n${summary}\n\n`;
+    for (const d of diffs) {
+        const section = `<details><summary><code>${d.file}</code></summary>\n\n\`\`\`diff\n${d.patch}\`\`\`\n</details>\n\n`;
+        if (header.length + body.length + section.length > limit) {
+            body += "_The full diff is longer than a comment allows; run `npm run synth` on both branches to see the rest._\n";
+            break;
+        }
+        body += section;
+    }
+    return header + body;
+}
+
+if (require.main === module) {
+    const [base, head] = process.argv.slice(2);
+    if (!base || !head) {
+        console.error("usage: npm run synth-diff -- BASE_DIR HEAD_DIR");
+        process.exit(2);
+    }
+    process.stdout.write(renderMarkdown(diffSynthDirs(base, head)));
+}

