@@ -44,6 +44,8 @@ describe("workflows", () => {
         assert.equal(pulumi.with.command, "preview");
         assert.equal(pulumi.with["comment-on-pr"], true);
         assert.deepEqual(preview.strategy.matrix.stack, ["dev", "prod"]);
+        assert.equal(pulumi.with.policyPacks, "policy", "previews enforce the policy pack");
+        assert.match(pulumi.with.policyPackConfigs, /prod' && 'policy\/prod\.json'/);
     });
 
     it("the PR comment is posted by a separate workflow that never runs the pull request's code", () => {

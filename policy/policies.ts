@@ -1,0 +1,151 @@
+// The platform's invariants as CrossGuard policies, so `pulumi preview --policy-pack policy`
+// enforces them for every user. Kept apart from the PolicyPack (which starts a server) so tests can
+// call each validation on recorded resources.
+import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const TLS13_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const SVC = "service.beta.kubernetes.io/aws-load-balancer-";
+const ALB = "alb.ingress.kubernetes.io/";
+const SERVICE = "kubernetes:core/v1:Service";
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"];
+const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
+
+const annotations = (p: Props): Record<string, string> => p.metadata?.annotations ?? {};
+const isAlbIngress = (a: { type: string; props: Props }) => a.type === INGRESS && a.props.spec?.ingressClassName === "alb";
+
+/** A LoadBalancer Service spec with its annotations, wherever it is declared (Service, or a chart's values). */
+function loadBalancerServices(a: { type: string; props: Props }): { where: string; spec: Props; annotations: Record<string, string> }[] {
+    if (a.type === SERVICE && a.props.spec?.type === "LoadBalancer") return [{ where: `Service ${a.props.metadata?.name}`, spec: a.props.spec, annotations: annotations(a.props) }];
+    const service = a.type === RELEASE ? a.props.values?.controller?.service : undefined;
+    if (service?.type === "LoadBalancer") return [{ where: `Helm release ${a.props.chart} controller Service`, spec: service, annotations: service.annotations ?? {} }];
+    return [];
+}
+
+export const resourcePolicies: ResourceValidationPolicy[] = [
+    {
+        name: "load-balancer-tls13",
+        description: "NLB TLS listeners and ALB HTTPS listeners use the TLS 1.3 security policy.",
+        enforcementLevel: "mandatory",
+        validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+            for (const s of loadBalancerServices(args)) {
+                if (s.annotations[`${SVC}ssl-cert`] && s.annotations[`${SVC}ssl-negotiation-policy`] !== TLS13_POLICY) report(`${s.where} terminates TLS without ${SVC}ssl-negotiation-policy: ${TLS13_POLICY}`);
+            }
+            if (isAlbIngress(args) && annotations(args.props)[`${ALB}certificate-arn`] && annotations(args.props)[`${ALB}ssl-policy`] !== TLS13_POLICY) {
+                report(`ALB Ingress ${args.props.metadata?.name} has HTTPS without ${ALB}ssl-policy: ${TLS13_POLICY}`);
+            }
+        },
+    },
+    {
+        name: "load-balancer-controller-explicit-scheme",
+        description: "Load balancers are made by the AWS Load Balancer Controller (loadBalancerClass service.k8s.aws/nlb, ingressClassName alb) with an explicit scheme.",
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            for (const s of loadBalancerServices(args)) {
+                if (s.spec.loadBalancerClass !== "service.k8s.aws/nlb") report(`${s.where} is not handed to the load balancer controller (spec.loadBalancerClass: service.k8s.aws/nlb); the legacy controller would make it`);
+                if (s.annotations[`${SVC}type`] === "nlb") report(`${s.where} uses ${SVC}type: nlb, which selects the legacy in-tree controller`);
+                if (!s.annotations[`${SVC}scheme`]) report(`${s.where} has no ${SVC}scheme (the controller's default is internal)`);
+            }
+            if (isAlbIngress(args) && !annotations(args.props)[`${ALB}scheme`]) report(`ALB Ingress ${args.props.metadata?.name} has no ${ALB}scheme (the default is internal)`);
+        },
+    },
+    {
+        name: "no-ingress-class-annotation",
+        description: "Ingresses name their class in spec.ingressClassName, not the deprecated kubernetes.io/ingress.class annotation.",
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            if (args.type === INGRESS && annotations(args.props)["kubernetes.io/ingress.class"] !== undefined) report(`Ingress ${args.props.metadata?.name} uses the deprecated kubernetes.io/ingress.class annotation`);
+        },
+    },
+    {
+        name: "hardened-containers",
+        description: "Containers run as non-root with a read-only root filesystem, no privilege escalation and resource limits.",
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            if (!WORKLOADS.includes(args.type)) return;
+            const pod: Props = args.props.spec?.template?.spec ?? {};
+            for (const c of (pod.containers ?? []) as Props[]) {
+                const sc: Props = c.securityContext ?? {};
+                const where = `${args.props.metadata?.name}/${c.name}`;
+                if (!(sc.runAsNonRoot ?? pod.securityContext?.runAsNonRoot)) report(`${where} may run as root (set runAsNonRoot)`);
+                if (sc.readOnlyRootFilesystem !== true) report(`${where} has a writable root filesystem`);
+                if (sc.allowPrivilegeEscalation !== false) report(`${where} allows privilege escalation`);
+                if (!c.resources?.limits?.memory || !c.resources?.limits?.cpu) report(`${where} has no CPU and memory limits`);
+            }
+        },
+    },
+    {
+        name: "no-plaintext-secrets-in-env",
+        description: "Secret-looking environment variables come from Secrets, not literal values in the Deployment.",
+        enforcementLevel: "mandatory",
+        validateResource: (args, report) => {
+            if (!WORKLOADS.includes(args.type)) return;
+            for (const c of (args.props.spec?.template?.spec?.containers ?? []) as Props[]) {
+                for (const e of (c.env ?? []) as Props[]) {
+                    if (/PASSWORD|SECRET|TOKEN|PRIVATE_?KEY|CREDENTIAL/i.test(e.name) && e.value !== undefined) report(`${args.props.metadata?.name}/${c.name} sets ${e.name} as a literal value; use valueFrom.secretKeyRef`);
+                }
+            }
+        },
+    },
+    {
+        name: "prod-cluster-hardening",
+        description: "Production clusters: private endpoint, control plane logs, KMS secrets encryption, deletion protection. Enabled per stack with the policy config `production: true`.",
+        enforcementLevel: "mandatory",
+        configSchema: { properties: { production: { type: "boolean", default: false } } },
+        validateResource: (args, report) => {
+            if (!args.getConfig<{ production?: boolean }>().production) return;
+            const p = args.props;
+            // The eks.Cluster component's inputs, or the aws.eks.Cluster it makes.
+            const view = args.type === "eks:index:Cluster"
+                ? { privateEndpoint: p.endpointPrivateAccess, logs: p.enabledClusterLogTypes, encrypted: !!p.encryptionConfigKeyArn, deletionProtection: p.deletionProtection }
+                : args.type === "aws:eks/cluster:Cluster"
+                    ? { privateEndpoint: p.vpcConfig?.endpointPrivateAccess, logs: p.enabledClusterLogTypes, encrypted: (p.encryptionConfig?.resources ?? []).includes("secrets"), deletionProtection: p.deletionProtection }
+                    : undefined;
+            if (!view) return;
+            if (view.privateEndpoint !== true) report("the cluster's private API endpoint is off");
+            const logs = new Set<string>(view.logs ?? []);
+            for (const t of ["api", "audit", "authenticator"]) if (!logs.has(t)) report(`control plane log ${t} is off`);
+            if (!view.encrypted) report("Kubernetes Secrets are not envelope-encrypted with KMS");
+            if (view.deletionProtection !== true) report("deletion protection is off");
+        },
+    },
+];
+
+const isNetworkPolicy = (r: PolicyResource) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+export const stackPolicies: StackValidationPolicy[] = [
+    {
+        name: "network-policy-enforcement",
+        description: "Where NetworkPolicies exist, the VPC CNI network policy agent enforces them.",
+        enforcementLevel: "mandatory",
+        validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+            if (!args.resources.some(isNetworkPolicy)) return;
+            const cni = args.resources.find((r) => r.type === "aws:eks/addon:Addon" && r.props.addonName === "vpc-cni");
+            let enabled = false;
+            try {
+                enabled = JSON.parse(cni?.props.configurationValues ?? "{}").enableNetworkPolicy === "true";
+            } catch {
+                enabled = false;
+            }
+            if (!enabled) report("NetworkPolicies are declared but the vpc-cni add-on does not set enableNetworkPolicy: \"true\"; EKS would ignore them");
+        },
+    },
+    {
+        name: "default-deny-per-app-namespace",
+        description: "Every namespace with application workloads has a default-deny policy for ingress and egress.",
+        enforcementLevel: "mandatory",
+        validateStack: (args, report) => {
+            const appNamespaces = new Set(args.resources.filter((r) => WORKLOADS.includes(r.type)).map((r) => r.props.metadata?.namespace ?? "default").filter((n: string) => !SYSTEM_NAMESPACES.has(n)));
+            for (const ns of appNamespaces) {
+                const denies = args.resources.some((r) => isNetworkPolicy(r) && r.props.metadata?.namespace === ns
+                    && Object.keys(r.props.spec?.podSelector?.matchLabels ?? {}).length === 0 && !r.props.spec?.podSelector?.matchExpressions?.length
+                    && ["Ingress", "Egress"].every((t) => (r.props.spec?.policyTypes ?? []).includes(t))
+                    && !(r.props.spec?.ingress ?? []).length && !(r.props.spec?.egress ?? []).length);
+                if (!denies) report(`namespace ${ns} runs workloads without a default-deny NetworkPolicy for ingress and egress`);
+            }
+        },
+    },
+];

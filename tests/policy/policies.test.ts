@@ -1,0 +1,99 @@
+import * as assert from "node:assert/strict";
+import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
+import { resourcePolicies, stackPolicies } from "../../policy/policies";
+import { RecordedResource } from "../../offline/mockCloud";
+import { shippedStack } from "../harness";
+
+type Props = Record<string, unknown>;
+const asPolicyResource = (type: string, props: Props, name = "r"): PolicyResource =>
+    ({ type, props, urn: `urn:pulumi:test::idp-eks::${type}::${name}`, name, opts: {}, isType: () => false, asType: () => undefined, dependencies: [], propertyDependencies: {} }) as unknown as PolicyResource;
+
+/** Runs every policy over a set of resources; returns "policy: message" findings. */
+function findings(resources: PolicyResource[], config: Record<string, unknown> = {}): string[] {
+    const out: string[] = [];
+    for (const policy of resourcePolicies) {
+        for (const r of resources) {
+            const args = { ...r, getConfig: () => config[policy.name] ?? {}, notApplicable: () => undefined } as unknown as ResourceValidationArgs;
+            void policy.validateResource!(args, (message: string) => out.push(`${policy.name}: ${message}`));
+        }
+    }
+    for (const policy of stackPolicies) {
+        void policy.validateStack({ resources, getConfig: () => ({}) } as never, (message: string) => out.push(`${policy.name}: ${message}`));
+    }
+    return out;
+}
+const fromRecorded = (resources: readonly RecordedResource[]) => resources.map((r) => asPolicyResource(r.type, r.inputs, r.name));
+const PROD = { "prod-cluster-hardening": { production: true } };
+
+const deployment = (container: Props, pod: Props = {}) => asPolicyResource("kubernetes:apps/v1:Deployment", {
+    metadata: { name: "app", namespace: "apps" },
+    spec: { template: { spec: { ...pod, containers: [{ name: "c", image: "x:1", ...container }] } } },
+});
+const hardened = { securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false }, resources: { limits: { cpu: "1", memory: "1Gi" } } };
+const denyAll = asPolicyResource("kubernetes:networking.k8s.io/v1:NetworkPolicy", { metadata: { name: "default-deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } });
+const cniOn = asPolicyResource("aws:eks/addon:Addon", { addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) });
+
+describe("policy pack", () => {
+    it("dev has no findings", async () => {
+        assert.deepEqual(findings(fromRecorded((await shippedStack("dev")).resources)), []);
+    });
+
+    it("prod has no findings, with the production checks on", async () => {
+        assert.deepEqual(findings(fromRecorded((await shippedStack("prod")).resources), PROD), []);
+    });
+
+    it("prod-cluster-hardening fires on dev's cluster when production checks are on", async () => {
+        const found = findings(fromRecorded((await shippedStack("dev")).resources), PROD).filter((f) => f.startsWith("prod-cluster-hardening"));
+        assert.deepEqual(found, [
+            "prod-cluster-hardening: control plane log api is off",
+            "prod-cluster-hardening: control plane log authenticator is off",
+            "prod-cluster-hardening: deletion protection is off",
+        ]);
+    });
+
+    it("prod-cluster-hardening reads the aws.eks.Cluster a real preview shows", () => {
+        const cluster = asPolicyResource("aws:eks/cluster:Cluster", { vpcConfig: { endpointPrivateAccess: false }, enabledClusterLogTypes: ["api", "audit", "authenticator"], encryptionConfig: { resources: [] }, deletionProtection: true });
+        assert.deepEqual(findings([cluster], PROD), ["prod-cluster-hardening: the cluster's private API endpoint is off", "prod-cluster-hardening: Kubernetes Secrets are not envelope-encrypted with KMS"]);
+    });
+
+    it("load-balancer-tls13 fires on an NLB and an ALB without the TLS 1.3 policy", () => {
+        const nlb = asPolicyResource("kubernetes:core/v1:Service", { metadata: { name: "lb", annotations: { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn", "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }, spec: { type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb" } });
+        const alb = asPolicyResource("kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "web", annotations: { "alb.ingress.kubernetes.io/certificate-arn": "arn", "alb.ingress.kubernetes.io/scheme": "internal" } }, spec: { ingressClassName: "alb" } });
+        assert.deepEqual(findings([nlb, alb]).map((f) => f.split(":")[0]), ["load-balancer-tls13", "load-balancer-tls13"]);
+    });
+
+    it("load-balancer-controller-explicit-scheme fires on a legacy NLB without a scheme and an ALB without a scheme", () => {
+        const legacy = asPolicyResource("kubernetes:core/v1:Service", { metadata: { name: "lb", annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" } }, spec: { type: "LoadBalancer" } });
+        const alb = asPolicyResource("kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "web" }, spec: { ingressClassName: "alb" } });
+        const found = findings([legacy, alb]).filter((f) => f.startsWith("load-balancer-controller-explicit-scheme"));
+        assert.equal(found.length, 4);
+        assert.match(found.join("\n"), /legacy in-tree controller/);
+        assert.match(found.join("\n"), /ALB Ingress web has no/);
+    });
+
+    it("no-ingress-class-annotation fires on the deprecated annotation", () => {
+        const ing = asPolicyResource("kubernetes:networking.k8s.io/v1:Ingress", { metadata: { name: "web", annotations: { "kubernetes.io/ingress.class": "nginx" } }, spec: {} });
+        assert.deepEqual(findings([ing]), ["no-ingress-class-annotation: Ingress web uses the deprecated kubernetes.io/ingress.class annotation"]);
+    });
+
+    it("hardened-containers fires on root, writable, escalating, unlimited containers", () => {
+        const found = findings([deployment({}), denyAll, cniOn]).filter((f) => f.startsWith("hardened-containers"));
+        assert.equal(found.length, 4);
+        assert.deepEqual(findings([deployment(hardened), denyAll, cniOn]), []);
+    });
+
+    it("no-plaintext-secrets-in-env fires on a literal password", () => {
+        const d = deployment({ ...hardened, env: [{ name: "DB_PASSWORD", value: "hunter2" }, { name: "API_TOKEN", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] });
+        assert.deepEqual(findings([d, denyAll, cniOn]), ["no-plaintext-secrets-in-env: app/c sets DB_PASSWORD as a literal value; use valueFrom.secretKeyRef"]);
+    });
+
+    it("default-deny-per-app-namespace fires on a namespace with workloads and no default-deny", () => {
+        assert.deepEqual(findings([deployment(hardened)]), ["default-deny-per-app-namespace: namespace apps runs workloads without a default-deny NetworkPolicy for ingress and egress"]);
+    });
+
+    it("network-policy-enforcement fires when policies exist but the VPC CNI does not enforce them", () => {
+        const off = asPolicyResource("aws:eks/addon:Addon", { addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "false" }) });
+        assert.deepEqual(findings([denyAll, off]).map((f) => f.split(":")[0]), ["network-policy-enforcement"]);
+        assert.deepEqual(findings([denyAll, cniOn]), []);
+    });
+});
