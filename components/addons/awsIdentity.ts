@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsIdentityMode } from "./types";
+import { withPreviousType } from "../aliases";
 
 /** The cluster facts an add-on needs to give its pods an AWS identity. */
 export interface ClusterIdentityArgs {
@@ -60,7 +61,7 @@ export class ServiceAccountIdentity extends pulumi.ComponentResource {
     public readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: ServiceAccountIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:addons:ServiceAccountIdentity", name, {}, opts);
+        super("idp-eks:index:ServiceAccountIdentity", name, {}, withPreviousType("idp-eks:addons:ServiceAccountIdentity", opts));
         const parent = { parent: this };
         const { cluster, mode } = args;
         if (mode === AwsIdentityMode.Irsa && !(cluster.oidcProviderArn && cluster.oidcProviderUrl)) {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData } from "./nodeGroup";
 import { ControlPlaneLogType } from "./types";
 import { podIdentityTrustPolicy } from "../addons/awsIdentity";
+import { withPreviousType } from "../aliases";
 
 export * from "./types";
 export * from "./nodeGroup";
@@ -58,7 +59,7 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:cluster:Cluster", name, {}, opts);
+        super("idp-eks:index:Cluster", name, {}, withPreviousType("idp-eks:cluster:Cluster", opts));
         const parent = { parent: this };
         const tags = args.tags ?? {};
         const partition = aws.getPartitionOutput({}, parent).partition;

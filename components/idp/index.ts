@@ -10,6 +10,7 @@ import { DatabaseMode, IngressKind } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { EnvVar, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
+import { withPreviousType } from "../aliases";
 
 export * from "./types";
 export * from "./workload";
@@ -91,7 +92,7 @@ export class IdpApplication extends pulumi.ComponentResource {
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: IdpApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:idp:IdpApplication", name, {}, opts);
+        super("idp-eks:index:IdpApplication", name, {}, withPreviousType("idp-eks:idp:IdpApplication", opts));
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const after = (...deps: (pulumi.Resource | undefined)[]) => ({ ...k8sOpts, dependsOn: deps.filter((d): d is pulumi.Resource => !!d) });

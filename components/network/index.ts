@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "./cidr";
 import { NatGatewayMode, VpcMode } from "./types";
+import { withPreviousType } from "../aliases";
 
 export { NatGatewayMode, VpcMode } from "./types";
 export * from "./cidr";
@@ -55,7 +56,7 @@ export class Network extends pulumi.ComponentResource {
     public readonly natGatewayCount: pulumi.Output<number>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:network:Network", name, {}, opts);
+        super("idp-eks:index:Network", name, {}, withPreviousType("idp-eks:network:Network", opts));
         const built = args.mode === VpcMode.Existing ? adopt(args) : this.create(name, args);
         this.vpcId = pulumi.output(built.vpcId);
         this.vpcCidr = pulumi.output(args.vpcCidr);

@@ -36,7 +36,7 @@ export interface IpBlock {
     except?: string[];
 }
 
-export interface Datastore {
+export interface DatastoreTraffic {
     /** In-cluster: the datastore pods' labels. External: the endpoint CIDRs. */
     podLabels?: Labels;
     cidrs?: string[];
@@ -61,8 +61,8 @@ export interface TrafficIntent {
     monitoringNamespace: string;
     /** kube-dns pods. */
     dns: PeerPods;
-    postgres: Datastore;
-    redis: Datastore;
+    postgres: DatastoreTraffic;
+    redis: DatastoreTraffic;
     /** Outbound HTTPS (443) to the internet: OIDC federation, JWKS, webhooks. */
     httpsEgress: boolean;
     smtpEgress: boolean;

@@ -14,7 +14,7 @@ function findings(resources: PolicyResource[], config: Record<string, unknown> =
     for (const policy of resourcePolicies) {
         for (const r of resources) {
             const args = { ...r, getConfig: () => config[policy.name] ?? {}, notApplicable: () => undefined } as unknown as ResourceValidationArgs;
-            void policy.validateResource!(args, (message: string) => out.push(`${policy.name}: ${message}`));
+            for (const validate of [policy.validateResource!].flat()) void validate(args, (message: string) => out.push(`${policy.name}: ${message}`));
         }
     }
     for (const policy of stackPolicies) {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentityArgs, ServiceAccountIdentity } from "../awsIdentity";
 import { AcmeSolver, AwsIdentityMode } from "../types";
 import { IssuerName, LETSENCRYPT_SERVERS, acmeSolvers, clusterIssuer, route53Policy } from "./issuers";
+import { withPreviousType } from "../../aliases";
 
 export * from "./issuers";
 
@@ -46,7 +47,7 @@ export class CertManager extends pulumi.ComponentResource {
     public readonly clusterIssuers: Record<IssuerName, k8s.apiextensions.CustomResource>;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:addons:CertManager", name, {}, opts);
+        super("idp-eks:index:CertManager", name, {}, withPreviousType("idp-eks:addons:CertManager", opts));
         const version = args.chartVersion ?? DEFAULT_CERT_MANAGER_VERSION;
         const k8sOpts = { parent: this, provider: args.provider };
 

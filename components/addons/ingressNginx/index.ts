@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "../types";
+import { withPreviousType } from "../../aliases";
 
 export const INGRESS_NGINX_CHART_REPO = "https://kubernetes.github.io/ingress-nginx";
 /** The final release: the project is retired and gets no further fixes. */
@@ -62,7 +63,7 @@ export class IngressNginx extends pulumi.ComponentResource {
     public readonly ingressClassName: pulumi.Output<string>;
 
     constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:addons:IngressNginx", name, {}, opts);
+        super("idp-eks:index:IngressNginx", name, {}, withPreviousType("idp-eks:addons:IngressNginx", opts));
         void pulumi.log.warn(RETIREMENT_WARNING, this);
         const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: INGRESS_NGINX_NAMESPACE } }, { parent: this, provider: args.provider });
         this.release = new k8s.helm.v3.Release(name, {

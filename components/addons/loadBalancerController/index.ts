@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentityArgs, ServiceAccountIdentity } from "../awsIdentity";
 import { AwsIdentityMode } from "../types";
 import { DEFAULT_CONTROLLER_VERSION, controllerPolicy } from "./iamPolicy";
+import { withPreviousType } from "../../aliases";
 
 export * from "./iamPolicy";
 
@@ -47,7 +48,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     public readonly ingressClassName: pulumi.Output<string>;
 
     constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("idp-eks:addons:LoadBalancerController", name, {}, opts);
+        super("idp-eks:index:LoadBalancerController", name, {}, withPreviousType("idp-eks:addons:LoadBalancerController", opts));
         const version = args.chartVersion ?? DEFAULT_CONTROLLER_VERSION;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;

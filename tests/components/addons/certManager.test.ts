@@ -69,7 +69,7 @@ describe("addons: cert-manager per stack", () => {
 
     it("is not installed when switched off", async () => {
         const { resources } = await evaluateStack("prod", { "idp-eks:certManager": false });
-        assert.equal(ofType(resources, "idp-eks:addons:CertManager").length, 0);
+        assert.equal(ofType(resources, "idp-eks:index:CertManager").length, 0);
         assert.equal(ofType(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").length, 0);
     });
 });

@@ -63,6 +63,6 @@ describe("addons: ingress-nginx", () => {
     });
 
     it("prod: is not installed (the IdP is fronted by the ALB)", () => {
-        assert.equal(ofType(prod.resources, "idp-eks:addons:IngressNginx").length, 0);
+        assert.equal(ofType(prod.resources, "idp-eks:index:IngressNginx").length, 0);
     });
 });

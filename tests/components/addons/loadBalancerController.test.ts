@@ -115,6 +115,6 @@ describe("addons: AWS Load Balancer Controller per stack", () => {
 
     it("is not installed when switched off", async () => {
         const { resources } = await evaluateStack("prod", { "idp-eks:loadBalancerController": false, "idp-eks:idpNlb": false, "idp-eks:idpIngress": "none" });
-        assert.equal(ofType(resources, "idp-eks:addons:LoadBalancerController").length, 0);
+        assert.equal(ofType(resources, "idp-eks:index:LoadBalancerController").length, 0);
     });
 });

@@ -55,8 +55,8 @@ describe("addons: install and destroy order", () => {
     for (const stack of ["dev", "prod"] as const) {
         it(`${stack}: the controller and cert-manager do not wait on each other (they install in parallel)`, () => {
             const { resources } = stack === "dev" ? dev : prod;
-            const lbc = descendants(resources, componentOf(resources, "idp-eks:addons:LoadBalancerController"));
-            const cm = descendants(resources, componentOf(resources, "idp-eks:addons:CertManager"));
+            const lbc = descendants(resources, componentOf(resources, "idp-eks:index:LoadBalancerController"));
+            const cm = descendants(resources, componentOf(resources, "idp-eks:index:CertManager"));
             for (const a of lbc) for (const b of cm) {
                 assert.ok(!dependsOn(resources, a, b), `${a.name} needlessly waits for ${b.name}`);
                 assert.ok(!dependsOn(resources, b, a), `${b.name} needlessly waits for ${a.name}`);
