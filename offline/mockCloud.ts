@@ -32,6 +32,8 @@ export interface RecordedResource {
     ignoreChanges: string[];
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /** Previous type tokens this resource answers to (alias specs that change the type). */
+    aliasTypes: string[];
     /** Inputs as sent to the engine; secrets shown as "[secret]", unknowns as "[unknown]". */
     inputs: Record<string, unknown>;
 }
@@ -268,6 +270,8 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
                 ignoreChanges: req.getIgnorechangesList(),
                 retainOnDelete: req.getRetainondelete() === true,
                 deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                // eslint-disable-next-line @typescript-eslint/no-explicit-any
+                aliasTypes: req.getAliasesList().map((a: any) => a.getSpec()?.getType()).filter((t: string | undefined) => !!t),
                 inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
             });
             callback(err, resp);

@@ -9,7 +9,7 @@ import { RecordedResource } from "../../offline/mockCloud";
 import { evaluateStack } from "../harness";
 
 function fakeResource(over: Partial<RecordedResource>): RecordedResource {
-    return { urn: "", type: "", name: "", custom: true, remote: false, parent: "", provider: "", dependencies: [], propertyDependencies: {}, protect: false, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false, inputs: {}, ...over };
+    return { urn: "", type: "", name: "", custom: true, remote: false, parent: "", provider: "", dependencies: [], propertyDependencies: {}, protect: false, ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false, aliasTypes: [], inputs: {}, ...over };
 }
 
 describe("offline synth", () => {
