@@ -1,0 +1,55 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT, attemptEvaluation } from "../offline/mockCloud";
+
+const CONSUMER = path.join(PROJECT_ROOT, "examples/consumer");
+const run = (cmd: string, args: string[], cwd = PROJECT_ROOT) => spawnSync(cmd, args, { cwd, encoding: "utf8" });
+
+describe("package: a consumer project imports it by name", () => {
+    before(function () {
+        this.timeout(180000);
+        // What `npm install` in the example does with "idp-eks": "file:../..": link the package.
+        const build = run(process.execPath, [path.join(PROJECT_ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+        assert.equal(build.status, 0, build.stdout + build.stderr);
+        const link = path.join(CONSUMER, "node_modules/idp-eks");
+        fs.mkdirSync(path.dirname(link), { recursive: true });
+        if (!fs.existsSync(link)) fs.symlinkSync(path.relative(path.dirname(link), PROJECT_ROOT), link, "dir");
+    });
+
+    it("type-checks against the published declarations", () => {
+        const result = run(process.execPath, [path.join(PROJECT_ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(CONSUMER, "tsconfig.json")]);
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+    });
+
+    it("runs under mocks and builds the network, cluster, add-ons and IdP with NetworkPolicies", async () => {
+        const attempt = await attemptEvaluation({
+            stack: "dev",
+            config: { project: "idp-eks-consumer", values: { "aws:region": "eu-west-1" }, secretKeys: [] },
+            program: () => require(path.join(CONSUMER, "index.ts")), // eslint-disable-line @typescript-eslint/no-require-imports
+        });
+        assert.equal(attempt.error, undefined, String(attempt.error));
+        const types = new Set(attempt.resources.map((r) => r.type));
+        for (const t of ["idp-eks:index:Network", "idp-eks:index:Cluster", "idp-eks:index:LoadBalancerController", "idp-eks:index:CertManager", "idp-eks:index:IdpApplication", "kubernetes:networking.k8s.io/v1:NetworkPolicy"]) {
+            assert.ok(types.has(t), `missing ${t}`);
+        }
+        assert.deepEqual(attempt.outputs.url, ["https://login.example.com"]);
+    });
+});
+
+describe("package: npm pack", () => {
+    it("ships the compiled components with declarations and data, and no tests, fixtures or program", function () {
+        this.timeout(180000);
+        const result = run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"]);
+        assert.equal(result.status, 0, result.stderr);
+        const files: string[] = JSON.parse(result.stdout)[0].files.map((f: { path: string }) => f.path);
+        for (const f of ["package.json", "README.md", "dist/components/index.js", "dist/components/index.d.ts", "dist/components/platform/index.d.ts", "dist/components/addons/loadBalancerController/iam-policy-v3.5.0.json"]) {
+            assert.ok(files.includes(f), `${f} is not packed`);
+        }
+        for (const f of files) assert.doesNotMatch(f, /(^|\/)(tests?|examples|offline|policy|\.github)\/|\.test\.|Pulumi\..*yaml$/, `${f} should not be packed`);
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+        assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), ["@pulumi/aws", "@pulumi/eks", "@pulumi/kubernetes", "@pulumi/pulumi", "@pulumi/random"]);
+        assert.equal(pkg.exports["."].types, "./dist/components/index.d.ts");
+    });
+});
