@@ -2,10 +2,11 @@
 // controllers, kube-dns, Prometheus, an unrelated workload), the outside addresses that matter
 // (load balancer subnets, internet clients, managed datastores, instance metadata), the stack's own
 // NetworkPolicies, and the probes of its reachability matrix. Pure: works on recorded resources.
-import { cidrContains, parseCidr, formatCidr } from "../components/network/cidr";
+import { parseCidr, formatCidr } from "../components/network/cidr";
 import { INGRESS_NGINX_CONTROLLER, KUBE_DNS } from "../components/idp/trafficIntent";
 import { SOLVER_LABELS, SOLVER_PORT } from "../components/networkPolicy/generator";
 import { RecordedResource } from "./mockCloud";
+import { ClusterState, NetworkPolicy, evaluate, explain } from "../components/networkPolicy/evaluator";
 
 export interface ModelPort { name?: string; port: number; protocol: "TCP" | "UDP" }
 export interface ModelPod { namespace: string; name: string; labels: Record<string, string>; ip: string; ports: ModelPort[] }
@@ -47,9 +48,9 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     const idpNs = objects(resources, "kubernetes:core/v1:Namespace").find((n) => n.metadata?.labels?.["pod-security.kubernetes.io/enforce"]);
     if (!idpNs?.metadata?.name) throw new Error("the stack has no IdP namespace");
     const idpNamespace = idpNs.metadata.name;
-    const privateHosts = facts.privateSubnetCidrs.map((c) => c);
+    // Pods take addresses in the first private subnet (the VPC CNI gives pods VPC addresses).
     let nextPod = 10;
-    const podIp = () => host(privateHosts[0], nextPod++);
+    const podIp = () => host(facts.privateSubnetCidrs[0], nextPod++);
 
     const namespaces: Record<string, Record<string, string>> = {};
     const addNamespace = (name: string, labels: Record<string, string> = {}) => {
@@ -123,7 +124,8 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     probe(idp, { ip: externals["internet service"] }, 443, "IdP -> internet HTTPS");
     probe(idp, { ip: externals["internet service"] }, 80, "IdP -> internet HTTP");
     probe(idp, { ip: externals["internet service"] }, 587, "IdP -> internet SMTP submission");
-    probe(idp, { ip: externals["instance metadata"] }, 80, "IdP -> instance metadata");
+    probe(idp, { ip: externals["instance metadata"] }, 80, "IdP -> instance metadata (HTTP)");
+    probe(idp, { ip: externals["instance metadata"] }, 443, "IdP -> instance metadata (the HTTPS egress rule excepts it)");
     probe(idp, "unrelated/workload-0", 8080, "IdP -> unrelated workload");
     // Who reaches the other pods of the IdP namespace.
     for (const target of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
@@ -134,7 +136,51 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     return { namespaces, pods, policies, externals, probes };
 }
 
-/** True when `ip` lies in `cidr`. */
-export function ipIn(ip: string, cidr: string): boolean {
-    return cidrContains(parseCidr(cidr)!, parseCidr(`${ip}/32`)!);
+export interface MatrixRow extends MatrixProbe {
+    allowed: boolean;
+    explanation: string;
+}
+
+const endpointLabel = (e: Endpoint, externals: Record<string, string>) =>
+    typeof e === "string" ? e : `${Object.entries(externals).find(([, ip]) => ip === e.ip)?.[0] ?? "outside"} (${e.ip})`;
+
+/** Evaluates every probe of the model with the exact evaluator. */
+export function computeMatrix(model: ClusterModel): MatrixRow[] {
+    const cluster: ClusterState = { namespaces: model.namespaces, pods: model.pods, policies: model.policies as unknown as NetworkPolicy[] };
+    const byRef = new Map(model.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+    const resolve = (e: Endpoint) => (typeof e === "string" ? { pod: byRef.get(e)! } : e);
+    return model.probes.map((p) => {
+        const verdict = evaluate(cluster, { from: resolve(p.from), to: resolve(p.to), port: p.port, protocol: p.protocol });
+        return { ...p, allowed: verdict.allowed, explanation: explain(verdict) };
+    });
+}
+
+/** The matrix as a fixed-width table: who reaches whom, on which port. */
+export function renderMatrix(model: ClusterModel, rows: MatrixRow[]): string {
+    const cells = rows.map((r) => [endpointLabel(r.from, model.externals), endpointLabel(r.to, model.externals), `${r.port}/${r.protocol}`, r.allowed ? "ALLOW" : "deny"]);
+    const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i].length), 4));
+    const line = (c: string[]) => `${c[0].padEnd(widths[0])}  ->  ${c[1].padEnd(widths[1])}  ${c[2].padEnd(widths[2])}  ${c[3]}`;
+    return [line(["from", "to", "port", "verdict"]), ...cells.map(line)].join("\n") + "\n";
+}
+
+/** The matrix as a connectivity expectations file (CONNECTIVITY-FORMAT.md), for `netpol verify`. */
+export function matrixAsExpectations(stack: string, model: ClusterModel, rows: MatrixRow[]) {
+    return {
+        schemaVersion: 1,
+        description: `Reachability of the ${stack} stack, as synthesized by idp-eks.`,
+        cases: [{
+            name: `${stack}-reachability`,
+            source: `npm run netpol -- matrix ${stack}`,
+            namespaces: model.namespaces,
+            pods: model.pods,
+            policies: model.policies,
+            probes: rows.map((r) => ({ from: r.from, to: r.to, port: r.port, protocol: r.protocol, allowed: r.allowed, why: r.why })),
+        }],
+    };
+}
+
+/** The model of an evaluated stack, its subnets taken from the stack outputs. */
+export function stackModel(evaluation: { resources: readonly RecordedResource[]; outputs: Record<string, unknown> }): ClusterModel {
+    const o = evaluation.outputs as { vpcCidr: string; publicSubnetCidrs: string[]; privateSubnetCidrs: string[] };
+    return buildClusterModel(evaluation.resources, { vpcCidr: o.vpcCidr, publicSubnetCidrs: o.publicSubnetCidrs, privateSubnetCidrs: o.privateSubnetCidrs });
 }

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { Evaluation, RecordedResource, evaluate } from "./mockCloud";
+import { computeMatrix, renderMatrix, stackModel } from "./clusterModel";
 
 /** What resources.json holds for each resource. */
 export function resourceEntry(r: RecordedResource) {
@@ -24,6 +25,15 @@ function objectSortKey(o: Record<string, unknown>): string {
 export interface SynthFiles {
     "resources.json": string;
     "manifests.yaml": string;
+    /** Who reaches whom on which port under the stack's NetworkPolicies. */
+    "reachability.txt": string;
+}
+
+function reachability(evaluation: Evaluation): string {
+    // A partial evaluation (tests render hand-made resources) has no IdP to model.
+    if (!evaluation.resources.some((r) => r.type === "kubernetes:apps/v1:Deployment")) return "";
+    const model = stackModel(evaluation);
+    return renderMatrix(model, computeMatrix(model));
 }
 
 /** Renders an evaluation into file contents; byte-identical for identical evaluations. */
@@ -32,6 +42,7 @@ export function renderSynth(evaluation: Evaluation): SynthFiles {
     return {
         "resources.json": JSON.stringify(evaluation.resources.map(resourceEntry), null, 2) + "\n",
         "manifests.yaml": objects.map((o) => "---\n" + stringify(o, { lineWidth: 0, sortMapEntries: false })).join(""),
+        "reachability.txt": reachability(evaluation),
     };
 }
 
