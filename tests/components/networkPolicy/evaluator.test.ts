@@ -113,6 +113,16 @@ describe("networkPolicy: evaluator semantics", () => {
         assert.throws(() => allowed(cluster(), web, "10.0.0.9", "http"), /outside the cluster/);
     });
 
+    it("passes the case suite written from the Kubernetes docs and e2e tests (at least 40 cases)", () => {
+        const file = path.join(__dirname, "../../data/connectivity/kubernetes-semantics.json");
+        const cases = parseConnectivityFile(fs.readFileSync(file, "utf8"), file);
+        assert.ok(cases.length >= 40, `${cases.length} cases`);
+        for (const c of cases) {
+            assert.ok(c.source, `${c.name} names its source`);
+            for (const p of c.probes) assert.equal(evaluate(c.cluster, p).allowed, p.allowed, `${c.name}: ${p.label} (${p.why})`);
+        }
+    });
+
     it("passes every probe of the shared worked examples", () => {
         const file = path.join(__dirname, "../../data/connectivity/shared-examples.json");
         const cases = parseConnectivityFile(fs.readFileSync(file, "utf8"), file);
