@@ -6,25 +6,24 @@ import { IdpPlatform } from "./components/platform";
 
 export = function idpEks() {
     const config = loadConfig();
-    const platform = new IdpPlatform(config.clusterName, platformArgs(config));
-    const { network, cluster, idp } = platform;
+    const p = new IdpPlatform(config.clusterName, platformArgs(config));
     return {
-        vpcId: network.vpcId,
-        vpcCidr: network.vpcCidr,
-        publicSubnetIds: network.publicSubnetIds,
-        publicSubnetCidrs: network.publicSubnetCidrs,
-        privateSubnetIds: network.privateSubnetIds,
-        privateSubnetCidrs: network.privateSubnetCidrs,
-        clusterName: cluster.clusterName,
-        kubeconfig: cluster.kubeconfig,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcProviderUrl: cluster.oidcProviderUrl,
-        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-        nodeRoleArn: cluster.nodeRoleArn,
+        vpcId: p.vpcId,
+        vpcCidr: p.vpcCidr,
+        publicSubnetIds: p.publicSubnetIds,
+        publicSubnetCidrs: p.publicSubnetCidrs,
+        privateSubnetIds: p.privateSubnetIds,
+        privateSubnetCidrs: p.privateSubnetCidrs,
+        clusterName: p.clusterName,
+        kubeconfig: p.kubeconfig,
+        oidcProviderArn: p.oidcProviderArn,
+        oidcProviderUrl: p.oidcProviderUrl,
+        clusterSecurityGroupId: p.clusterSecurityGroupId,
+        nodeRoleArn: p.nodeRoleArn,
         region: pulumi.output(config.region),
-        idpNamespace: idp.namespace,
-        publicUrls: idp.publicUrls,
-        loadBalancerHostname: idp.loadBalancerHostname,
-        serviceFqdns: idp.serviceFqdns,
+        idpNamespace: p.idpNamespace,
+        publicUrls: p.publicUrls,
+        loadBalancerHostname: p.loadBalancerHostname,
+        serviceFqdns: p.serviceFqdns,
     };
 };

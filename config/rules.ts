@@ -2,7 +2,7 @@
 // the key and the offending value.
 import { z } from "zod";
 import { cidrProblem } from "../components/network/cidr";
-import { ExtraRule, Protocol, extraRuleProblems } from "../components/networkPolicy/generator";
+import { Direction, ExtraRule, Protocol, extraRuleProblems } from "../components/networkPolicy/generator";
 
 export const cidr = z.string().superRefine((value, ctx) => {
     const problem = cidrProblem(value);
@@ -153,7 +153,7 @@ export const networkPolicyRule = z.string().transform((s, ctx): ExtraRule => {
     const [cidr, ...except] = peerText.split("!");
     const rule: ExtraRule = {
         name: `${direction}-${peerText.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").toLowerCase()}-${port}`.slice(0, 63).replace(/-$/, ""),
-        direction: direction as "ingress" | "egress",
+        direction: direction as Direction,
         ...(pods ? { pods } : { blocks: [{ cidr, ...(except.length ? { except } : {}) }] }),
         port: Number(port),
         ...(endPort ? { endPort: Number(endPort) } : {}),

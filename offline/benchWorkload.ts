@@ -19,7 +19,7 @@ export function appsProgram(instances: number): () => void {
                 ingress: IngressKind.None,
                 nodePort: undefined,
                 nlb: undefined,
-                provider: platform.cluster.provider,
+                provider: platform.kubernetesProvider,
             });
         }
     };

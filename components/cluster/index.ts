@@ -10,16 +10,12 @@ import { withPreviousType } from "../aliases";
 export * from "./types";
 export * from "./nodeGroup";
 
-export interface ClusterArgs {
+/** What a Cluster is; the platform fills in the network and tags. */
+export interface ClusterSettings {
     /** The EKS cluster's name (fixed, so add-ons and tags can name it before it exists). */
     clusterName: string;
     /** Kubernetes minor version, e.g. "1.34". */
     kubernetesVersion: string;
-    vpcId: pulumi.Input<string>;
-    /** Subnets for internet-facing load balancers. */
-    publicSubnetIds: pulumi.Input<string[]>;
-    /** Subnets for nodes and pods. */
-    privateSubnetIds: pulumi.Input<string[]>;
     endpointPrivateAccess: boolean;
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint; required when it is on. */
@@ -36,6 +32,14 @@ export interface ClusterArgs {
     nodeGroups: NodeGroupArgs[];
     /** Run the VPC CNI network policy agent; without it EKS ignores every NetworkPolicy. */
     networkPolicyEnforcement: boolean;
+}
+
+export interface ClusterArgs extends ClusterSettings {
+    vpcId: pulumi.Input<string>;
+    /** Subnets for internet-facing load balancers. */
+    publicSubnetIds: pulumi.Input<string[]>;
+    /** Subnets for nodes and pods. */
+    privateSubnetIds: pulumi.Input<string[]>;
     tags?: Record<string, string>;
 }
 

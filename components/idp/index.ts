@@ -30,9 +30,42 @@ export interface IdpDatabaseArgs {
     externalRedisHost?: string;
 }
 
-export interface IdpApplicationArgs {
-    /** Kubernetes provider of a cluster with the add-ons the chosen exposures need. */
-    provider: k8s.Provider;
+export interface AutoscalingArgs {
+    maxReplicas: number;
+    cpuUtilizationPercent: number;
+}
+
+export interface PodDnsArgs {
+    ndots?: number;
+    searches?: string[];
+}
+
+export interface IdpNlbArgs {
+    scheme: LoadBalancerScheme;
+    /** Client CIDRs the NLB admits. */
+    sourceRanges: string[];
+}
+
+export interface IdpNginxArgs {
+    proxyBodySize: string;
+    proxyReadTimeoutSeconds: number;
+    extraRoutes: Route[];
+    /** ClusterIssuer of the Ingress's certificate. */
+    clusterIssuer: string;
+}
+
+export interface TlsKeyPairArgs {
+    certificate: pulumi.Input<string>;
+    privateKey: pulumi.Input<string>;
+}
+
+export interface IdpAlbArgs {
+    scheme: LoadBalancerScheme;
+    groupName?: string;
+}
+
+/** What the IdP is; the cluster's provider and controllers come from where it is deployed. */
+export interface IdpSettings {
     namespace: string;
     /** Public DNS name. */
     host: string;
@@ -41,7 +74,7 @@ export interface IdpApplicationArgs {
     /** PodDisruptionBudget minAvailable, used when replicas > 1. */
     pdbMinAvailable: number;
     /** A HorizontalPodAutoscaler from `replicas` up to maxReplicas. */
-    autoscaling?: { maxReplicas: number; cpuUtilizationPercent: number };
+    autoscaling?: AutoscalingArgs;
     httpPort: number;
     managementPort: number;
     readinessPath: string;
@@ -53,16 +86,16 @@ export interface IdpApplicationArgs {
     /** Secret environment variables, stored in a Kubernetes Secret. */
     secretEnv?: pulumi.Input<Record<string, string>>;
     rollout: RolloutTiming;
-    dnsConfig?: { ndots?: number; searches?: string[] };
+    dnsConfig?: PodDnsArgs;
     /** A NodePort Service on this port (30000-32767). */
     nodePort?: number;
     /** An NLB Service terminating TLS with the ACM certificate. */
-    nlb?: { scheme: LoadBalancerScheme; sourceRanges: string[] };
+    nlb?: IdpNlbArgs;
     ingress: IngressKind;
-    nginx?: { proxyBodySize: string; proxyReadTimeoutSeconds: number; extraRoutes: Route[]; clusterIssuer: string };
+    nginx?: IdpNginxArgs;
     /** A user-supplied certificate and key for the NGINX Ingress instead of cert-manager. */
-    tls?: { certificate: pulumi.Input<string>; privateKey: pulumi.Input<string> };
-    alb?: { scheme: LoadBalancerScheme; groupName?: string };
+    tls?: TlsKeyPairArgs;
+    alb?: IdpAlbArgs;
     /** ACM certificate for the NLB and ALB; created and DNS-validated in route53HostedZoneId when absent. */
     certificateArn?: pulumi.Input<string>;
     /** Public hosted zone of `host`: gets the DNS record (and ACM validation records). */
@@ -70,6 +103,11 @@ export interface IdpApplicationArgs {
     database: IdpDatabaseArgs;
     /** NetworkPolicies for the namespace: default-deny plus exactly the intended paths. */
     networkPolicies?: NetworkPolicyArgs;
+}
+
+export interface IdpApplicationArgs extends IdpSettings {
+    /** Kubernetes provider of a cluster with the add-ons the chosen exposures need. */
+    provider: k8s.Provider;
     /** The controllers that reconcile what this creates; each exposure depends on its controller. */
     loadBalancerController?: pulumi.Resource;
     ingressNginx?: pulumi.Resource;

@@ -6,7 +6,8 @@ export const TLS_SECRET = "idp-tls";
 export interface Route {
     path: string;
     service: string;
-    port: number | string;
+    /** A port number ("80") or a port name ("http"). */
+    port: string;
 }
 
 /** Parses `path=service:port` extra routes, e.g. `/api=idp-api:80`. */
@@ -14,7 +15,7 @@ export function parseRoutes(entries: readonly string[]): Route[] {
     return entries.map((e) => {
         const [path, target] = e.split("=");
         const [service, port] = target.split(":");
-        return { path, service, port: /^\d+$/.test(port) ? Number(port) : port };
+        return { path, service, port };
     });
 }
 
@@ -25,7 +26,7 @@ function rule(host: string, routes: Route[]) {
             paths: routes.map((r) => ({
                 path: r.path,
                 pathType: "Prefix",
-                backend: { service: { name: r.service, port: typeof r.port === "number" ? { number: r.port } : { name: r.port } } },
+                backend: { service: { name: r.service, port: /^\d+$/.test(r.port) ? { number: Number(r.port) } : { name: r.port } } },
             })),
         },
     };

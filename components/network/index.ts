@@ -16,7 +16,8 @@ export interface ExistingSubnetsArgs {
     privateSubnetCidrs: string[];
 }
 
-export interface NetworkArgs {
+/** What a Network is; the platform fills in the cluster name and tags. */
+export interface NetworkSettings {
     /** Create a VPC, or adopt an existing one (nothing is created). */
     mode: VpcMode;
     /** The VPC's CIDR: created with it, or the existing VPC's. */
@@ -27,6 +28,9 @@ export interface NetworkArgs {
     natGatewayMode?: NatGatewayMode;
     /** Existing mode: the VPC and its subnets. */
     existing?: ExistingSubnetsArgs;
+}
+
+export interface NetworkArgs extends NetworkSettings {
     /** The EKS cluster name, for the `kubernetes.io/cluster/<name>` subnet tag. */
     clusterName: string;
     /** Tags for every AWS resource created. */

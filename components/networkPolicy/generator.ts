@@ -18,10 +18,15 @@ export enum Protocol {
     Sctp = "SCTP",
 }
 
+export enum Direction {
+    Ingress = "ingress",
+    Egress = "egress",
+}
+
 /** An extra allow rule from config: traffic to or from the IdP pods. */
 export interface ExtraRule {
     name: string;
-    direction: "ingress" | "egress";
+    direction: Direction;
     /** Peer: pods (namespace + labels) or address blocks; exactly one. */
     pods?: PeerPods;
     blocks?: IpBlock[];
@@ -163,7 +168,7 @@ export function extraRuleProblems(r: ExtraRule): string[] {
             if (exceptProblem) problems.push(`${at}: except ${JSON.stringify(e)} ${exceptProblem}`);
             else if (!cidrContains(parseCidr(b.cidr)!, parseCidr(e)!) || e === b.cidr) problems.push(`${at}: except ${e} is not strictly inside ${b.cidr}`);
         }
-        if (r.direction === "ingress" && parseCidr(b.cidr)!.prefix === 0) problems.push(`${at}: an ingress rule from ${b.cidr} would re-open all ingress to the IdP`);
+        if (r.direction === Direction.Ingress && parseCidr(b.cidr)!.prefix === 0) problems.push(`${at}: an ingress rule from ${b.cidr} would re-open all ingress to the IdP`);
     }
     if (!Number.isInteger(r.port) || r.port < 1 || r.port > 65535) problems.push(`${at}: port ${r.port} is outside 1-65535`);
     if (r.endPort !== undefined && (!Number.isInteger(r.endPort) || r.endPort < r.port || r.endPort > 65535)) problems.push(`${at}: endPort ${r.endPort} is below port ${r.port} or above 65535`);
@@ -242,8 +247,8 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
 
     for (const r of intent.extraRules) {
         const peers: Peer[] = r.pods ? [podsPeer(r.pods)] : r.blocks!.map((b) => ({ ipBlock: { cidr: b.cidr, ...(b.except?.length ? { except: b.except } : {}) } }));
-        const rule: Rule = { ...(r.direction === "ingress" ? { from: peers } : { to: peers }), ports: [{ protocol: r.protocol, port: r.port, ...(r.endPort ? { endPort: r.endPort } : {}) }] };
-        out.push(policy(n, `extra-${r.name}`, r.why, idp, r.direction === "ingress" ? { ingress: [rule] } : { egress: [rule] }));
+        const rule: Rule = { ...(r.direction === Direction.Ingress ? { from: peers } : { to: peers }), ports: [{ protocol: r.protocol, port: r.port, ...(r.endPort ? { endPort: r.endPort } : {}) }] };
+        out.push(policy(n, `extra-${r.name}`, r.why, idp, r.direction === Direction.Ingress ? { ingress: [rule] } : { egress: [rule] }));
     }
     return out;
 }

@@ -1,32 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
-import { Cluster, ClusterArgs } from "../cluster";
-import { Network, NetworkArgs } from "../network";
-import { IdpApplication, IdpApplicationArgs } from "../idp";
+import { Cluster, ClusterSettings } from "../cluster";
+import { Network, NetworkSettings } from "../network";
+import { IdpApplication, IdpSettings } from "../idp";
 
-/** The IdP's settings; the cluster, its provider and the controllers come from the platform. */
-export type PlatformIdpArgs = Omit<IdpApplicationArgs, "provider" | "loadBalancerController" | "ingressNginx" | "certManager" | "tags">;
+export interface LoadBalancerControllerSettings {
+    chartVersion: string;
+}
 
-/** Cluster settings; the VPC and subnets come from the platform's network. */
-export type PlatformClusterArgs = Omit<ClusterArgs, "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "tags">;
+export interface CertManagerSettings {
+    chartVersion: string;
+    acmeEmail: string;
+    solver: AcmeSolver;
+    hostedZoneId?: string;
+}
+
+export interface IngressNginxSettings {
+    chartVersion: string;
+    scheme: LoadBalancerScheme;
+}
 
 /** Which add-ons to install, pinned and tuned. An omitted add-on is not installed. */
 export interface PlatformAddonsArgs {
     /** How add-ons get AWS rights. */
     identity: AwsIdentityMode;
-    loadBalancerController?: { chartVersion: string };
-    certManager?: { chartVersion: string; acmeEmail: string; solver: AcmeSolver; hostedZoneId?: string };
+    loadBalancerController?: LoadBalancerControllerSettings;
+    certManager?: CertManagerSettings;
     /** Needs loadBalancerController. */
-    ingressNginx?: { chartVersion: string; scheme: LoadBalancerScheme };
+    ingressNginx?: IngressNginxSettings;
 }
 
 export interface IdpPlatformArgs {
     region: string;
-    network: Omit<NetworkArgs, "clusterName" | "tags">;
-    cluster: PlatformClusterArgs;
+    network: NetworkSettings;
+    cluster: ClusterSettings;
     addons: PlatformAddonsArgs;
-    idp: PlatformIdpArgs;
+    idp: IdpSettings;
     /** Tags for every AWS resource the platform creates. */
     tags?: Record<string, string>;
 }
@@ -37,62 +48,87 @@ export interface IdpPlatformArgs {
  * and each IdP exposure waits for the controller that reconciles it.
  */
 export class IdpPlatform extends pulumi.ComponentResource {
-    public readonly network: Network;
-    public readonly cluster: Cluster;
-    public readonly loadBalancerController?: LoadBalancerController;
-    public readonly certManager?: CertManager;
-    public readonly ingressNginx?: IngressNginx;
-    public readonly idp: IdpApplication;
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly vpcCidr: pulumi.Output<string>;
+    public readonly publicSubnetIds: pulumi.Output<string[]>;
+    public readonly publicSubnetCidrs: pulumi.Output<string[]>;
+    public readonly privateSubnetIds: pulumi.Output<string[]>;
+    public readonly privateSubnetCidrs: pulumi.Output<string[]>;
+    public readonly clusterName: pulumi.Output<string>;
+    /** Admin kubeconfig (JSON), a secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    public readonly oidcProviderArn: pulumi.Output<string>;
+    public readonly oidcProviderUrl: pulumi.Output<string>;
+    public readonly clusterSecurityGroupId: pulumi.Output<string>;
+    public readonly nodeRoleArn: pulumi.Output<string>;
+    /** Provider for more Kubernetes resources in the cluster. */
+    public readonly kubernetesProvider: k8s.Provider;
+    public readonly idpNamespace: pulumi.Output<string>;
+    public readonly publicUrls: pulumi.Output<string[]>;
+    public readonly loadBalancerHostname: pulumi.Output<string | undefined>;
+    public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: IdpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpPlatform", name, {}, opts);
         const tags = args.tags ?? {};
         const parent = { parent: this };
-        this.network = new Network(`${name}-network`, { ...args.network, clusterName: args.cluster.clusterName, tags }, parent);
-        this.cluster = new Cluster(`${name}-cluster`, {
+        const network = new Network(`${name}-network`, { ...args.network, clusterName: args.cluster.clusterName, tags }, parent);
+        const cluster = new Cluster(`${name}-cluster`, {
             ...args.cluster,
-            vpcId: this.network.vpcId,
-            publicSubnetIds: this.network.publicSubnetIds,
-            privateSubnetIds: this.network.privateSubnetIds,
+            vpcId: network.vpcId,
+            publicSubnetIds: network.publicSubnetIds,
+            privateSubnetIds: network.privateSubnetIds,
             tags,
         }, parent);
 
         const { addons } = args;
         const clusterFacts = {
-            provider: this.cluster.provider,
-            clusterName: this.cluster.clusterName,
-            oidcProviderArn: this.cluster.oidcProviderArn,
-            oidcProviderUrl: this.cluster.oidcProviderUrl,
+            provider: cluster.provider,
+            clusterName: cluster.clusterName,
+            oidcProviderArn: cluster.oidcProviderArn,
+            oidcProviderUrl: cluster.oidcProviderUrl,
             region: args.region,
             identity: addons.identity,
             tags,
         };
-        if (addons.loadBalancerController) {
-            this.loadBalancerController = new LoadBalancerController(`${name}-lbc`, {
-                ...clusterFacts,
-                vpcId: this.network.vpcId,
-                chartVersion: addons.loadBalancerController.chartVersion,
-            }, parent);
-        }
-        if (addons.certManager) {
-            this.certManager = new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager }, parent);
-        }
-        if (addons.ingressNginx) {
-            if (!this.loadBalancerController) throw new Error(`${name}: ingress-nginx needs the load balancer controller for its NLB`);
-            this.ingressNginx = new IngressNginx(`${name}-ingress-nginx`, {
-                provider: this.cluster.provider,
-                ...addons.ingressNginx,
-                loadBalancerController: this.loadBalancerController.release,
-            }, parent);
-        }
-        this.idp = new IdpApplication(`${name}-idp`, {
+        const loadBalancerController = addons.loadBalancerController
+            && new LoadBalancerController(`${name}-lbc`, { ...clusterFacts, vpcId: network.vpcId, chartVersion: addons.loadBalancerController.chartVersion }, parent);
+        const certManager = addons.certManager && new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager }, parent);
+        if (addons.ingressNginx && !loadBalancerController) throw new Error(`${name}: ingress-nginx needs the load balancer controller for its NLB`);
+        const ingressNginx = addons.ingressNginx && loadBalancerController
+            && new IngressNginx(`${name}-ingress-nginx`, { provider: cluster.provider, ...addons.ingressNginx, loadBalancerController: loadBalancerController.release }, parent);
+        const idp = new IdpApplication(`${name}-idp`, {
             ...args.idp,
-            provider: this.cluster.provider,
-            loadBalancerController: this.loadBalancerController?.release,
-            ingressNginx: this.ingressNginx?.release,
-            certManager: this.certManager?.release,
+            provider: cluster.provider,
+            loadBalancerController: loadBalancerController ? loadBalancerController.release : undefined,
+            ingressNginx: ingressNginx ? ingressNginx.release : undefined,
+            certManager: certManager ? certManager.release : undefined,
             tags,
         }, parent);
-        this.registerOutputs({});
+
+        this.vpcId = network.vpcId;
+        this.vpcCidr = network.vpcCidr;
+        this.publicSubnetIds = network.publicSubnetIds;
+        this.publicSubnetCidrs = network.publicSubnetCidrs;
+        this.privateSubnetIds = network.privateSubnetIds;
+        this.privateSubnetCidrs = network.privateSubnetCidrs;
+        this.clusterName = cluster.clusterName;
+        this.kubeconfig = cluster.kubeconfig;
+        this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcProviderUrl = cluster.oidcProviderUrl;
+        this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
+        this.nodeRoleArn = cluster.nodeRoleArn;
+        this.kubernetesProvider = cluster.provider;
+        this.idpNamespace = idp.namespace;
+        this.publicUrls = idp.publicUrls;
+        this.loadBalancerHostname = idp.loadBalancerHostname;
+        this.serviceFqdns = idp.serviceFqdns;
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            clusterName: this.clusterName,
+            kubeconfig: this.kubeconfig,
+            publicUrls: this.publicUrls,
+            serviceFqdns: this.serviceFqdns,
+        });
     }
 }

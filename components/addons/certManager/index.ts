@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterIdentityArgs, ServiceAccountIdentity } from "../awsIdentity";
 import { AcmeSolver, AwsIdentityMode } from "../types";
-import { IssuerName, LETSENCRYPT_SERVERS, acmeSolvers, clusterIssuer, route53Policy } from "./issuers";
+import { IssuerName, acmeSolvers, clusterIssuer, route53Policy } from "./issuers";
 import { withPreviousType } from "../../aliases";
 
 export * from "./issuers";
@@ -44,7 +44,8 @@ export function certManagerValues(serviceAccount: { create: boolean; name: strin
 export class CertManager extends pulumi.ComponentResource {
     /** cert-manager objects (Certificates, Issuers) must depend on this. */
     public readonly release: k8s.helm.v3.Release;
-    public readonly clusterIssuers: Record<IssuerName, k8s.apiextensions.CustomResource>;
+    /** Names of the ClusterIssuers Certificates can use. */
+    public readonly clusterIssuerNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:CertManager", name, {}, withPreviousType("idp-eks:addons:CertManager", opts));
@@ -91,7 +92,8 @@ export class CertManager extends pulumi.ComponentResource {
                 spec: solvers.apply((s) => clusterIssuer(issuerName, args.acmeEmail, s).spec),
             }, { ...k8sOpts, dependsOn: [this.release] }); // the CRDs and the webhook must exist first
         };
-        this.clusterIssuers = Object.fromEntries(Object.keys(LETSENCRYPT_SERVERS).map((n) => [n, issuer(n as IssuerName)])) as Record<IssuerName, k8s.apiextensions.CustomResource>;
-        this.registerOutputs({});
+        const issuers = [issuer("letsencrypt-staging"), issuer("letsencrypt-prod")];
+        this.clusterIssuerNames = pulumi.all(issuers.map((i) => i.metadata.name));
+        this.registerOutputs({ clusterIssuerNames: this.clusterIssuerNames });
     }
 }

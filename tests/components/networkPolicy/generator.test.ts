@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { NetworkPolicyObject, Protocol, TrafficIntent, WHY, generatePolicies } from "../../../components/networkPolicy/generator";
+import { Direction, NetworkPolicyObject, Protocol, TrafficIntent, WHY, generatePolicies } from "../../../components/networkPolicy/generator";
 import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
 import * as k8s from "@pulumi/kubernetes";
 import { evaluateStack, shippedStack, ofType, stackConfig } from "../../harness";
@@ -98,13 +98,13 @@ describe("networkPolicy: generator", () => {
     });
 
     it("adds extra rules with their reason", () => {
-        const p = byName(generatePolicies({ ...base, extraRules: [{ name: "ldap", direction: "egress", blocks: [{ cidr: "10.50.0.0/16", except: ["10.50.9.0/24"] }], port: 636, protocol: Protocol.Tcp, why: "LDAP directory" }] }), "extra-ldap");
+        const p = byName(generatePolicies({ ...base, extraRules: [{ name: "ldap", direction: Direction.Egress, blocks: [{ cidr: "10.50.0.0/16", except: ["10.50.9.0/24"] }], port: 636, protocol: Protocol.Tcp, why: "LDAP directory" }] }), "extra-ldap");
         assert.deepEqual(p.spec, { podSelector: { matchLabels: { app: "idp-server" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.50.0.0/16", except: ["10.50.9.0/24"] } }], ports: [{ protocol: "TCP", port: 636 }] }] });
         assert.equal(p.metadata.annotations[WHY], "LDAP directory");
     });
 
     it("refuses unsafe or malformed intents", () => {
-        const rule = { name: "r", direction: "ingress" as const, port: 80, protocol: Protocol.Tcp, why: "x" };
+        const rule = { name: "r", direction: Direction.Ingress, port: 80, protocol: Protocol.Tcp, why: "x" };
         assert.throws(() => generatePolicies({ ...base, extraRules: [{ ...rule, blocks: [{ cidr: "0.0.0.0/0" }] }] }), /re-open all ingress/);
         assert.throws(() => generatePolicies({ ...base, extraRules: [{ ...rule, pods: { namespace: "x", podLabels: {} } }] }), /empty pod selector/);
         assert.throws(() => generatePolicies({ ...base, extraRules: [{ ...rule, blocks: [{ cidr: "10.0.0.0/16", except: ["10.1.0.0/24"] }] }] }), /not strictly inside/);
