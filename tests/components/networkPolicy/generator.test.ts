@@ -144,6 +144,23 @@ describe("networkPolicy: per stack", () => {
         assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"].map((cidr) => ({ ipBlock: { cidr } })));
     });
 
+    it("a configured frontend and extra rules become their own policies", async () => {
+        const { resources } = await evaluateStack("dev", {
+            "idp-eks:idpFrontend": "web/app=frontend",
+            "idp-eks:networkPolicyExtraRules": ["egress 10.50.0.0/16!10.50.9.0/24 636", "ingress payments/app=checkout 8080"],
+        });
+        const byName = (n: string) => ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => (p.inputs.metadata as { name: string }).name === n)?.inputs.spec as Record<string, unknown>;
+        assert.deepEqual(byName("allow-frontend-to-idp").ingress, [{
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "web" } }, podSelector: { matchLabels: { app: "frontend" } } }],
+            ports: [{ protocol: "TCP", port: 8080 }],
+        }]);
+        assert.deepEqual(byName("extra-egress-10-50-0-0-16-10-50-9-0-24-636").egress, [{ to: [{ ipBlock: { cidr: "10.50.0.0/16", except: ["10.50.9.0/24"] } }], ports: [{ protocol: "TCP", port: 636 }] }]);
+        assert.deepEqual(byName("extra-ingress-payments-app-checkout-8080").ingress, [{
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "payments" } }, podSelector: { matchLabels: { app: "checkout" } } }],
+            ports: [{ protocol: "TCP", port: 8080 }],
+        }]);
+    });
+
     it("with idpNetworkPolicies false no policy is created", async () => {
         const { resources } = await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false });
         assert.deepEqual(names(resources), []);
