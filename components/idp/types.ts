@@ -14,6 +14,3 @@ export enum DatabaseMode {
     /** Managed services (RDS / ElastiCache) reached through ExternalName Services (prod). */
     External = "external",
 }
-
-/** Scheme of a load balancer (the AWS Load Balancer Controller's annotation values). */
-export { LoadBalancerScheme } from "../addons/types";
