@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+// js-yaml: the Pulumi SDK already loads it, so reading stack files costs no extra module load.
+import { load as parseYaml } from "js-yaml";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
 
@@ -69,6 +70,35 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
 export function knownStacks(root = PROJECT_ROOT): string[] {
     return fs.readdirSync(root).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
 }
+
+type PromiseWrapper = <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+
+/**
+ * The SDK formats a stack trace for every promise it makes (a dozen or more per resource), kept
+ * only for PULUMI_DEBUG_PROMISE_LEAKS reports. Under the mocked cloud that formatting is about a
+ * fifth of the synth's own time, so it is skipped unless that variable is set. Errors the program
+ * throws, and the SDK's own resource source positions, keep their stacks.
+ */
+export function skipPromiseStackTraces(): boolean {
+    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: PromiseWrapper & { withStacks?: PromiseWrapper } };
+    const original = debuggable.debuggablePromise;
+    if (typeof original !== "function" || original.withStacks) return false;
+    const wrapped: PromiseWrapper & { withStacks?: PromiseWrapper } = (p, ctx) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original(p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    wrapped.withStacks = original;
+    debuggable.debuggablePromise = wrapped;
+    return true;
+}
+skipPromiseStackTraces();
 
 const SIG = { key: "4dabf18193072939515e22adb298388d", secret: "1b47061264138c4ac30d75fd1eb44270", resource: "5cf8f73096256a8f31e491e813e4eb8e" };
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

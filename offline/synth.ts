@@ -1,7 +1,7 @@
 // Offline synth: the stack's resources and Kubernetes manifests as stable, reviewable files.
 import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 import { Evaluation, RecordedResource, evaluate } from "./mockCloud";
 import { computeMatrix, renderMatrix, stackModel } from "./clusterModel";
 
@@ -41,7 +41,7 @@ export function renderSynth(evaluation: Evaluation): SynthFiles {
     const objects = kubernetesObjects(evaluation.resources).sort((a, b) => (objectSortKey(a) < objectSortKey(b) ? -1 : 1));
     return {
         "resources.json": JSON.stringify(evaluation.resources.map(resourceEntry), null, 2) + "\n",
-        "manifests.yaml": objects.map((o) => "---\n" + stringify(o, { lineWidth: 0, sortMapEntries: false })).join(""),
+        "manifests.yaml": objects.map((o) => "---\n" + dump(o, { lineWidth: -1, noRefs: true, quotingType: "\"" })).join(""),
         "reachability.txt": reachability(evaluation),
     };
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import { attemptEvaluation } from "../offline/mockCloud";
+import { attemptEvaluation, skipPromiseStackTraces } from "../offline/mockCloud";
 import { BAD_CONFIG_CASES } from "./config/badConfigCases";
 import { RecordedResource, attemptStack, evaluateStack, programResources, stackConfig } from "./harness";
 
@@ -49,6 +49,20 @@ describe("program: the whole stack under the mocked cloud", () => {
         const program = () => ({ zones: aws.getAvailabilityZonesOutput({}).names });
         const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
         assert.match(String(attempt.error), /unmocked invoke aws:index\/getAvailabilityZones:getAvailabilityZones/);
+    });
+
+    it("skips the SDK's per-promise stack traces, yet errors the program throws keep their stack", async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: string) => Promise<unknown> };
+        const probe = Promise.resolve();
+        await debuggable.debuggablePromise(probe, "probe");
+        assert.equal((probe as unknown as { _debugStackTrace: string })._debugStackTrace, "Error", "the per-promise stack trace should be skipped");
+        assert.equal(skipPromiseStackTraces(), false, "wrapping twice must be a no-op");
+        function throwingProgram(): never {
+            throw new Error("program bug");
+        }
+        const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program: throwingProgram });
+        assert.match((attempt.error as Error).stack ?? "", /at throwingProgram /);
     });
 
     it("reads secure: stack values as secrets", async () => {

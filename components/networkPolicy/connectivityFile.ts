@@ -1,7 +1,7 @@
 // Reads and validates connectivity expectation files (CONNECTIVITY-FORMAT.md section 1): JSON, or
 // YAML of the same shape. Invalid input is an error naming the case and the field, never a verdict.
 import { z } from "zod";
-import { parse as parseYaml } from "yaml";
+import { load as parseYaml } from "js-yaml";
 import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
 import { ClusterState, Endpoint, NetworkPolicy, Pod, Protocol } from "./evaluator";
 

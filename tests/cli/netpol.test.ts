@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 import { runNetpolCli } from "../../cli/netpol";
 
 const DATA = path.join(__dirname, "../data/connectivity");
@@ -37,7 +37,7 @@ describe("cli: netpol verify", () => {
     it("accepts YAML of the same shape", async () => {
         const doc = JSON.parse(fs.readFileSync(path.join(DATA, "shared-examples.json"), "utf8"));
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "netpol-")), "examples.yaml");
-        fs.writeFileSync(file, stringify(doc));
+        fs.writeFileSync(file, dump(doc));
         assert.equal((await run("verify", file)).lastLine, "94 passed, 0 failed");
     });
 

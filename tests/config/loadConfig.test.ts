@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { load as parseYaml } from "js-yaml";
 import { ConfigError, KeySpec, configKeys, validateConfig } from "../../config";
 import { NatGatewayMode, VpcMode } from "../../components/network/types";
 import { PROJECT_ROOT } from "../../offline/mockCloud";

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
+import { loadAll } from "js-yaml";
 import { parseSynthArgs } from "../../offline/synthCli";
 import { kubernetesObjects, renderSynth, synthStack } from "../../offline/synth";
 import { RecordedResource } from "../../offline/mockCloud";
@@ -57,7 +57,7 @@ describe("offline synth", () => {
         assert.deepEqual(charts, ["aws-load-balancer-controller", "cert-manager", "ingress-nginx"]);
         const lbc = entries.find((e) => e.inputs.chart === "aws-load-balancer-controller")!;
         assert.equal(lbc.inputs.values?.enableServiceMutatorWebhook, false);
-        const docs = parseAllDocuments(files["manifests.yaml"]).map((d) => d.toJS());
+        const docs = loadAll(files["manifests.yaml"]) as { kind: string; metadata: { name: string } }[];
         const issuers = docs.filter((d) => d.kind === "ClusterIssuer").map((d) => d.metadata.name);
         assert.deepEqual(issuers, ["letsencrypt-prod", "letsencrypt-staging"]);
     });
@@ -68,7 +68,7 @@ describe("offline synth", () => {
         const resources = [cm("b", "two"), release, cm("a", "one")];
         assert.equal(kubernetesObjects(resources).length, 2);
         const yaml = renderSynth({ resources, outputs: {}, warnings: [] })["manifests.yaml"];
-        const docs = parseAllDocuments(yaml).map((d) => d.toJS());
+        const docs = loadAll(yaml) as { metadata: { name: string } }[];
         assert.deepEqual(docs.map((d) => d.metadata.name), ["one", "two"]);
         assert.equal(renderSynth({ resources: [...resources].reverse(), outputs: {}, warnings: [] })["manifests.yaml"], yaml);
     });

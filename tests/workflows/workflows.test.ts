@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { load as parseYaml } from "js-yaml";
 import { PROJECT_ROOT, evaluate } from "../../offline/mockCloud";
 import { renderSynth } from "../../offline/synth";
 import { diffSynthDirs, renderMarkdown } from "../../offline/synthDiff";
