@@ -2,7 +2,7 @@
 // the program registers any resource. All problems are reported at once, each naming the key as
 // the user writes it in Pulumi.<stack>.yaml.
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
+import * as v from "valibot";
 import { cidrContains, cidrsOverlap, parseCidr } from "../components/network/cidr";
 import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
@@ -91,16 +91,16 @@ function unknownKeyProblem(name: string): ConfigProblem {
 /** Secret values never appear in messages, not even when they are wrong. */
 const isSecret = (k: ConfigKey): boolean => (configKeys[k] as KeySpec).secret === true;
 
-function issueMessage(issue: z.core.$ZodIssue, value: unknown, key: ConfigKey): string {
+function issueMessage(issue: v.BaseIssue<unknown>, value: unknown, key: ConfigKey): string {
     if (value === undefined) return `is required: ${configKeys[key].description}`;
-    const show = (v: unknown) => (isSecret(key) ? "[secret]" : JSON.stringify(v));
-    switch (issue.code) {
-        case "invalid_value":
-            return `${show(value)} is not one of ${issue.values.map((v) => show(v)).join(", ")}`;
-        case "invalid_type":
-            return `${show(value)} is not a ${issue.expected}`;
+    const show = (x: unknown) => (isSecret(key) ? "[secret]" : JSON.stringify(x));
+    // Rules carry their own messages (enums list their values); bare type checks do not.
+    if (issue.kind !== "schema" || issue.type === "enum") return `${show(value)} ${issue.message}`;
+    switch (issue.type) {
+        case "array":
+            return `${show(value)} is not a list`;
         default:
-            return `${show(value)} ${issue.message}`;
+            return `${show(value)} is not a ${issue.type}`;
     }
 }
 
@@ -238,25 +238,27 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     }
 
     const region = raw[REGION_KEY];
-    const regionResult = awsRegion.safeParse(region);
+    const regionResult = v.safeParse(awsRegion, region);
     if (region === undefined) problems.push({ key: REGION_KEY, message: "is required: the AWS region to deploy to (pulumi config set aws:region us-east-1)" });
-    else if (!regionResult.success) problems.push({ key: REGION_KEY, message: `${show(region)} ${regionResult.error.issues[0].message}` });
+    else if (!regionResult.success) problems.push({ key: REGION_KEY, message: `${show(region)} ${regionResult.issues[0].message}` });
 
     const shape = Object.fromEntries(Object.entries(configKeys).map(([k, s]) => [k, s.schema])) as ConfigShape;
-    const parsed = z.object(shape).safeParse(decoded);
+    // Every key is checked (no abortEarly); within one value the first problem is the one reported.
+    const parsed = v.safeParse(v.object(shape), decoded, { abortPipeEarly: true });
     if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-            const [name, ...rest] = issue.path;
+        for (const issue of parsed.issues) {
+            const path = (issue.path ?? []).map((p) => p.key as PropertyKey);
+            const [name, ...rest] = path;
             if (typeof name !== "string" || !(name in configKeys)) continue;
             const key = fullKey(name) + rest.map((p) => `[${String(p)}]`).join("");
-            problems.push({ key, message: issueMessage(issue, valueAt(decoded, issue.path), name as ConfigKey) });
+            problems.push({ key, message: issueMessage(issue, valueAt(decoded, path), name as ConfigKey) });
         }
     } else {
-        problems.push(...crossKeyProblems(parsed.data, regionResult.success ? region! : "", (k) => decoded[k] !== undefined));
+        problems.push(...crossKeyProblems(parsed.output, regionResult.success ? region! : "", (k) => decoded[k] !== undefined));
     }
 
     if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
-    return { ...parsed.data, stack, region: region!, clusterName: parsed.data.clusterName ?? `idp-${stack}` };
+    return { ...parsed.output, stack, region: region!, clusterName: parsed.output.clusterName ?? `idp-${stack}` };
 }
 
 /** Reads and validates the current stack's configuration. Throws ConfigError before any resource exists. */

@@ -1,6 +1,6 @@
 // Reads and validates connectivity expectation files (CONNECTIVITY-FORMAT.md section 1): JSON, or
 // YAML of the same shape. Invalid input is an error naming the case and the field, never a verdict.
-import { z } from "zod";
+import * as v from "valibot";
 import { load as parseYaml } from "js-yaml";
 import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
 import { ClusterState, Endpoint, NetworkPolicy, Pod, Protocol } from "./evaluator";
@@ -12,56 +12,63 @@ export class ConnectivityInputError extends Error {
     }
 }
 
-const protocol = z.enum(["TCP", "UDP", "SCTP"]);
-const ipv4 = z.string().refine((s) => !!parseCidr(`${s}/32`), "is not an IPv4 address");
-const portName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, "is not a port name");
-const port = z.union([z.number().int().min(1).max(65535), portName]);
-const endpoint = z.union([z.string().regex(/^[^/\s]+\/[^/\s]+$/, "is not ns/pod"), z.object({ ip: ipv4 }).strict()]);
+const protocol = v.picklist(["TCP", "UDP", "SCTP"]);
+const ipv4 = v.pipe(v.string(), v.check((s) => !!parseCidr(`${s}/32`), "is not an IPv4 address"));
+const portName = v.pipe(v.string(), v.regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, "is not a port name"));
+const portNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
+const port = v.union([portNumber, portName]);
+const endpoint = v.union([v.pipe(v.string(), v.regex(/^[^/\s]+\/[^/\s]+$/, "is not ns/pod")), v.strictObject({ ip: ipv4 })]);
+const text = v.pipe(v.string(), v.minLength(1));
+const labels = v.record(v.string(), v.string());
 
-const selector = z.object({
-    matchLabels: z.record(z.string(), z.string()).nullish(),
-    matchExpressions: z.array(z.object({ key: z.string().min(1), operator: z.enum(["In", "NotIn", "Exists", "DoesNotExist"]), values: z.array(z.string()).nullish() })).nullish(),
-}).nullish();
+const selector = v.nullish(
+    v.object({
+        matchLabels: v.nullish(labels),
+        matchExpressions: v.nullish(v.array(v.object({ key: text, operator: v.picklist(["In", "NotIn", "Exists", "DoesNotExist"]), values: v.nullish(v.array(v.string())) }))),
+    }),
+);
 
-const peer = z.object({
+const peer = v.object({
     podSelector: selector,
     namespaceSelector: selector,
-    ipBlock: z.object({ cidr: z.string(), except: z.array(z.string()).nullish() }).nullish(),
+    ipBlock: v.nullish(v.object({ cidr: v.string(), except: v.nullish(v.array(v.string())) })),
 });
 
-const policyPort = z.object({ protocol: protocol.nullish(), port: z.union([z.number().int().min(1).max(65535), portName]).nullish(), endPort: z.number().int().min(1).max(65535).nullish() });
-const rule = z.object({ from: z.array(peer).nullish(), to: z.array(peer).nullish(), ports: z.array(policyPort).nullish() });
+const policyPort = v.object({ protocol: v.nullish(protocol), port: v.nullish(port), endPort: v.nullish(portNumber) });
+const rule = v.object({ from: v.nullish(v.array(peer)), to: v.nullish(v.array(peer)), ports: v.nullish(v.array(policyPort)) });
 
-const policy = z.object({
-    apiVersion: z.string().optional(),
-    kind: z.string().optional(),
-    metadata: z.object({ name: z.string().min(1), namespace: z.string().min(1) }),
-    spec: z.object({
+const policy = v.object({
+    apiVersion: v.optional(v.string()),
+    kind: v.optional(v.string()),
+    metadata: v.object({ name: text, namespace: text }),
+    spec: v.object({
         podSelector: selector,
-        policyTypes: z.array(z.enum(["Ingress", "Egress"])).nullish(),
-        ingress: z.array(rule).nullish(),
-        egress: z.array(rule).nullish(),
+        policyTypes: v.nullish(v.array(v.picklist(["Ingress", "Egress"]))),
+        ingress: v.nullish(v.array(rule)),
+        egress: v.nullish(v.array(rule)),
     }),
 });
 
-const caseSchema = z.object({
-    name: z.string().min(1),
-    source: z.string().optional(),
-    tags: z.array(z.string()).optional(),
-    notes: z.string().optional(),
-    namespaces: z.record(z.string(), z.record(z.string(), z.string())),
-    pods: z.array(z.object({
-        namespace: z.string().min(1),
-        name: z.string().min(1),
-        labels: z.record(z.string(), z.string()),
-        ip: ipv4,
-        ports: z.array(z.object({ name: portName.optional(), port: z.number().int().min(1).max(65535), protocol })).default([]),
-    })),
-    policies: z.array(policy),
-    probes: z.array(z.object({ from: endpoint, to: endpoint, port, protocol, allowed: z.boolean(), why: z.string().optional() })),
+const caseSchema = v.object({
+    name: text,
+    source: v.optional(v.string()),
+    tags: v.optional(v.array(v.string())),
+    notes: v.optional(v.string()),
+    namespaces: v.record(v.string(), labels),
+    pods: v.array(
+        v.object({
+            namespace: text,
+            name: text,
+            labels,
+            ip: ipv4,
+            ports: v.optional(v.array(v.object({ name: v.optional(portName), port: portNumber, protocol })), () => []),
+        }),
+    ),
+    policies: v.array(policy),
+    probes: v.array(v.object({ from: endpoint, to: endpoint, port, protocol, allowed: v.boolean(), why: v.optional(v.string()) })),
 });
 
-const fileSchema = z.object({ schemaVersion: z.number().optional(), description: z.string().optional(), cases: z.array(z.unknown()).min(1) });
+const fileSchema = v.object({ schemaVersion: v.optional(v.number()), description: v.optional(v.string()), cases: v.pipe(v.array(v.unknown()), v.minLength(1)) });
 
 export interface Probe {
     from: Endpoint;
@@ -81,10 +88,10 @@ export interface ConnectivityCase {
     probes: Probe[];
 }
 
-const fieldPath = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+const fieldPath = (issue: v.BaseIssue<unknown>) => (issue.path ?? []).map(({ key: p }) => p as PropertyKey).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
 
 /** Checks the schema cannot express: CIDRs, excepts inside their cidr, endPort, references to pods. */
-function semanticProblems(c: z.infer<typeof caseSchema>): string[] {
+function semanticProblems(c: v.InferOutput<typeof caseSchema>): string[] {
     const problems: string[] = [];
     const pods = new Set(c.pods.map((p) => `${p.namespace}/${p.name}`));
     c.pods.forEach((p, i) => {
@@ -136,13 +143,13 @@ function semanticProblems(c: z.infer<typeof caseSchema>): string[] {
 function toCase(raw: unknown, index: number): ConnectivityCase {
     const name = (raw as { name?: unknown })?.name;
     const label = typeof name === "string" ? `case ${JSON.stringify(name)}` : `cases[${index}]`;
-    const parsed = caseSchema.safeParse(raw);
+    const parsed = v.safeParse(caseSchema, raw);
     if (!parsed.success) {
-        throw new ConnectivityInputError(parsed.error.issues.map((i) => `${label}: ${fieldPath(i.path) || "(case)"}: ${i.message}`).join("\n"));
+        throw new ConnectivityInputError(parsed.issues.map((i) => `${label}: ${fieldPath(i) || "(case)"}: ${i.message}`).join("\n"));
     }
-    const problems = semanticProblems(parsed.data);
+    const problems = semanticProblems(parsed.output);
     if (problems.length > 0) throw new ConnectivityInputError(problems.map((p) => `${label}: ${p}`).join("\n"));
-    const c = parsed.data;
+    const c = parsed.output;
     const pods: Pod[] = c.pods.map((p) => ({ ...p, ports: p.ports.map((x) => ({ ...x })) }));
     const byRef = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     const endpoint = (e: string | { ip: string }): Endpoint => (typeof e === "string" ? { pod: byRef.get(e)! } : { ip: e.ip });
@@ -163,9 +170,9 @@ export function parseConnectivityFile(text: string, fileName: string): Connectiv
     } catch (e) {
         throw new ConnectivityInputError(`${fileName}: not valid ${/\.ya?ml$/i.test(fileName) ? "YAML" : "JSON"}: ${(e as Error).message}`);
     }
-    const file = fileSchema.safeParse(doc);
-    if (!file.success) throw new ConnectivityInputError(file.error.issues.map((i) => `${fieldPath(i.path) || "(file)"}: ${i.message}`).join("\n"));
-    const cases = file.data.cases.map(toCase);
+    const file = v.safeParse(fileSchema, doc);
+    if (!file.success) throw new ConnectivityInputError(file.issues.map((i) => `${fieldPath(i) || "(file)"}: ${i.message}`).join("\n"));
+    const cases = file.output.cases.map(toCase);
     const seen = new Set<string>();
     for (const c of cases) {
         if (seen.has(c.name)) throw new ConnectivityInputError(`case ${JSON.stringify(c.name)}: name: the name is used twice`);

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { load as parseYaml } from "js-yaml";
+import * as v from "valibot";
 import { ConfigError, KeySpec, configKeys, validateConfig } from "../../config";
 import { NatGatewayMode, VpcMode } from "../../components/network/types";
 import { PROJECT_ROOT } from "../../offline/mockCloud";
@@ -100,8 +101,8 @@ describe("config: Pulumi.yaml declares every key", () => {
             if (spec.kind === "array") assert.deepEqual(declared.items, { type: "string" });
             assert.equal(declared.description, spec.description);
             assert.equal(declared.secret ?? false, (spec as KeySpec).secret ?? false, "secret keys are declared secret, so the CLI refuses plaintext values");
-            const parsed = spec.schema.safeParse(undefined);
-            assert.deepEqual(declared.default, parsed.success ? parsed.data : undefined);
+            const parsed = v.safeParse(spec.schema, undefined);
+            assert.deepEqual(declared.default, parsed.success ? parsed.output : undefined);
         });
     }
 
