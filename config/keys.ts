@@ -20,16 +20,52 @@ export interface KeySpec<S extends v.GenericSchema = v.GenericSchema> {
     readonly kind: KeyKind;
     readonly description: string;
     readonly schema: S;
-    /** Must be set with `pulumi config set --secret`; never shown in messages. */
+    /**
+     * Must be set with `pulumi config set --secret`; never shown in messages. The loader enforces
+     * it: Pulumi.yaml cannot (see UNSET).
+     */
     readonly secret?: boolean;
+    /**
+     * Secret keys: what the offline synth uses for entry `index` in place of the ciphertext it
+     * cannot decrypt. It passes the key's rule, so a stack file with real secrets synthesizes.
+     */
+    readonly placeholder?: (index: number) => string;
 }
 
 function key<S extends v.GenericSchema>(kind: KeyKind, description: string, schema: S): KeySpec<S> {
     return { kind, description, schema };
 }
 
-function secretKey<S extends v.GenericSchema>(kind: KeyKind, description: string, schema: S): KeySpec<S> {
-    return { kind, description, schema, secret: true };
+function secretKey<S extends v.GenericSchema>(kind: KeyKind, description: string, schema: S, placeholder: (index: number) => string): KeySpec<S> {
+    return { kind, description, schema, secret: true, placeholder };
+}
+
+/**
+ * The value Pulumi.yaml declares as the default of an optional key, which the loader reads as
+ * "not set". The CLI refuses to run a stack that leaves a declared key without a default unset
+ * ("Stack 'dev' is missing configuration value ..."), and refuses a declared `secret: true` key
+ * whose default is plain text, so "not set" has to be a value, and secrecy is checked here.
+ */
+export const UNSET: Readonly<Record<Exclude<KeyKind, "boolean">, string | number | readonly string[]>> = { string: "", integer: 0, array: [] };
+
+/** How the key's value looks when it has no default: required keys fail, optional ones are undefined. */
+function parseMissing(spec: KeySpec) {
+    return v.safeParse(spec.schema, undefined);
+}
+
+/** True for keys that may be left unset and have no default value. */
+export function isOptional(spec: KeySpec): boolean {
+    const missing = parseMissing(spec);
+    return missing.success && missing.output === undefined;
+}
+
+/** The `default:` Pulumi.yaml declares for a key: its default, UNSET for optional keys, none for required ones. */
+export function declaredDefault(spec: KeySpec): unknown {
+    const missing = parseMissing(spec);
+    if (!missing.success) return undefined;
+    if (missing.output !== undefined) return missing.output;
+    if (spec.kind === "boolean") throw new Error("an optional boolean key needs a default");
+    return UNSET[spec.kind];
 }
 
 const int = (min: number, max: number) => rule.wholeNumber(min, max, `is below ${min}`, `is above ${max}`);
@@ -92,7 +128,7 @@ export const configKeys = {
     idpImage: key("string", "IdP container image with a tag or digest (upstream publishes none: build your own).", rule.image),
     idpReplicas: key("integer", "IdP pods (the autoscaler's minimum when idpAutoscaleMaxReplicas is set).", v.optional(int(1, 100), 2)),
     idpPdbMinAvailable: key("integer", "PodDisruptionBudget minAvailable (used when idpReplicas > 1; must leave one pod evictable).", v.optional(int(1, 99), 1)),
-    idpAutoscaleMaxReplicas: key("integer", "Adds a HorizontalPodAutoscaler up to this many pods.", v.optional(int(1, 100))),
+    idpAutoscaleMaxReplicas: key("integer", "Adds a HorizontalPodAutoscaler up to this many pods (0: none).", v.optional(int(1, 100))),
     idpAutoscaleCpuPercent: key("integer", "Autoscaler target CPU utilization.", v.optional(int(10, 100), 70)),
     idpHttpPort: key("integer", "Container port `http`.", v.optional(rule.port, 8080)),
     idpManagementPort: key("integer", "Container port `management` (metrics), also exposed on the ClusterIP Service.", v.optional(rule.port, 9090)),
@@ -104,11 +140,11 @@ export const configKeys = {
     idpMemoryRequest: key("string", "Memory request.", v.optional(rule.quantity, "1Gi")),
     idpMemoryLimit: key("string", "Memory limit.", v.optional(rule.quantity, "1Gi")),
     idpEnv: key("array", "Plain environment variables, NAME=value.", v.optional(rule.uniqueList(rule.envEntry), () => [])),
-    idpSecretEnv: secretKey("array", "Secret environment variables, NAME=value (set with --secret); stored in a Kubernetes Secret.", v.optional(rule.uniqueList(rule.envEntry))),
+    idpSecretEnv: secretKey("array", "Secret environment variables, NAME=value (set with --secret); stored in a Kubernetes Secret.", v.optional(rule.uniqueList(rule.envEntry)), (i) => `MOCK_SECRET_${i}=mock-secret-value`),
     idpPreStopSleepSeconds: key("integer", "preStop sleep: longer than the deregistration delay.", v.optional(int(1, 600), 40)),
     idpTerminationGracePeriodSeconds: key("integer", "Pod grace period: longer than the preStop sleep.", v.optional(int(1, 3600), 75)),
     lbDeregistrationDelaySeconds: key("integer", "Target group deregistration delay of the IdP's NLB/ALB.", v.optional(int(0, 3600), 30)),
-    idpNodePort: key("integer", "Adds a NodePort Service on this port (30000-32767), for dev/test.", v.optional(rule.nodePort)),
+    idpNodePort: key("integer", "Adds a NodePort Service on this port (30000-32767), for dev/test (0: none).", v.optional(rule.nodePort)),
     idpNlb: key("boolean", "Adds an NLB LoadBalancer Service (TLS on 443 with the ACM certificate).", v.optional(v.boolean(), false)),
     idpNlbScheme: key("string", "`internet-facing` or `internal` NLB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpNlbSourceRanges: key("array", "Client CIDRs the NLB admits (its security group and, with client IPs preserved, the NetworkPolicy).", v.optional(rule.uniqueList(rule.cidr), () => ["0.0.0.0/0"])),
@@ -118,11 +154,11 @@ export const configKeys = {
     idpNginxProxyBodySize: key("string", "nginx proxy-body-size of the Ingress.", v.optional(v.pipe(v.string(), v.regex(/^\d+[kKmMgG]?$/, "is not an nginx size (expected e.g. 10m)")), "10m")),
     idpNginxProxyReadTimeout: key("integer", "nginx proxy-read-timeout in seconds.", v.optional(int(1, 3600), 60)),
     idpExtraRoutes: key("array", "Extra NGINX Ingress routes before `/`, as /path=service:port.", v.optional(rule.uniqueList(rule.route), () => [])),
-    idpTlsCertificate: secretKey("string", "PEM certificate (chain) for the NGINX Ingress instead of cert-manager; with idpTlsPrivateKey.", v.optional(rule.pem("CERTIFICATE"))),
-    idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", v.optional(rule.pem("PRIVATE KEY"))),
+    idpTlsCertificate: secretKey("string", "PEM certificate (chain) for the NGINX Ingress instead of cert-manager; with idpTlsPrivateKey.", v.optional(rule.pem("CERTIFICATE")), () => "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n"),
+    idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", v.optional(rule.pem("PRIVATE KEY")), () => "-----BEGIN PRIVATE KEY-----\nmock\n-----END PRIVATE KEY-----\n"),
     idpAlbScheme: key("string", "`internet-facing` or `internal` ALB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpAlbGroupName: key("string", "ALB IngressGroup to share one ALB with other Ingresses.", v.optional(rule.dnsLabelName)),
-    idpDnsNdots: key("integer", "Pod dnsConfig ndots option.", v.optional(int(0, 15))),
+    idpDnsNdots: key("integer", "Pod dnsConfig ndots option (0: the cluster default, 5).", v.optional(int(1, 15))),
     idpDnsSearches: key("array", "Pod dnsConfig extra search domains.", v.optional(rule.uniqueList(rule.hostname), () => [])),
 
     // --- NetworkPolicies

@@ -8,7 +8,7 @@ import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver } from "../components/addons/types";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys } from "./keys";
+import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, UNSET, configKeys, isOptional } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { awsRegion } from "./rules";
@@ -221,7 +221,8 @@ function addonProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => 
  * Validates a whole stack configuration as Pulumi hands it to the program (`runtime.allConfig()`:
  * full keys to strings, lists as JSON). Pure: no Pulumi resources, no I/O.
  */
-export function validateConfig(raw: Readonly<Record<string, string>>, stack: string): PlatformConfig {
+export function validateConfig(raw: Readonly<Record<string, string>>, stack: string, secretKeys: Iterable<string>): PlatformConfig {
+    const secrets = new Set(secretKeys);
     const problems: ConfigProblem[] = [];
     const prefix = `${PROJECT}:`;
     for (const k of Object.keys(raw).sort()) {
@@ -229,10 +230,14 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     }
 
     const decoded: Record<string, unknown> = {};
-    for (const [name, spec] of Object.entries(configKeys)) {
+    for (const [name, spec] of Object.entries(configKeys) as [ConfigKey, KeySpec][]) {
         const text = raw[fullKey(name)];
-        if (text === undefined) continue;
-        const { value, problem } = decode(spec.kind, text, isSecret(name as ConfigKey));
+        if (text === undefined || (spec.kind !== "boolean" && isOptional(spec) && text === unsetText(spec.kind))) continue;
+        if (spec.secret && !secrets.has(fullKey(name))) {
+            problems.push({ key: fullKey(name), message: `is a secret but is stored in plain text: set it with \`pulumi config set --secret ${fullKey(name)}\` (--path for list entries) and remove the plain value` });
+            continue;
+        }
+        const { value, problem } = decode(spec.kind, text, isSecret(name));
         if (problem) problems.push({ key: fullKey(name), message: problem });
         else decoded[name] = value;
     }
@@ -261,7 +266,21 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     return { ...parsed.output, stack, region: region!, clusterName: parsed.output.clusterName ?? `idp-${stack}` };
 }
 
+/** How the CLI hands the program a key's UNSET default. */
+function unsetText(kind: Exclude<KeyKind, "boolean">): string {
+    const unset = UNSET[kind];
+    return typeof unset === "string" ? unset : JSON.stringify(unset);
+}
+
+/** Keys whose stack value is a secret (the SDK knows; its check is internal, hence the guard). */
+function secretConfigKeys(config: Record<string, string>): string[] {
+    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+    if (typeof isConfigSecret !== "function") return Object.keys(config);
+    return Object.keys(config).filter((k) => isConfigSecret(k));
+}
+
 /** Reads and validates the current stack's configuration. Throws ConfigError before any resource exists. */
 export function loadConfig(): PlatformConfig {
-    return validateConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+    const config = pulumi.runtime.allConfig();
+    return validateConfig(config, pulumi.getStack(), secretConfigKeys(config));
 }

@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 // js-yaml: the Pulumi SDK already loads it, so reading stack files costs no extra module load.
 import { load as parseYaml } from "js-yaml";
+import type { KeySpec } from "../config/keys";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
 
@@ -46,23 +47,71 @@ export interface StackConfig {
     secretKeys: string[];
 }
 
-/** Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI passes them to a program. */
+interface ConfigDeclaration {
+    type?: string;
+    default?: unknown;
+    value?: unknown;
+    secret?: boolean;
+}
+
+/** A config value as the CLI hands it to a program: strings as they are, anything else as JSON. */
+const configText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+const isSecure = (value: unknown): value is { secure: string } => value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
+
+/**
+ * A stack value with every `secure:` entry, at any depth, replaced by a stand-in (ciphertext needs
+ * the stack's secrets provider): the key's placeholder from the config registry, which passes the
+ * key's rule, or a marked string. `secure` says whether any entry was a secret.
+ */
+function revealStandIns(key: string, value: unknown, kind: string | undefined): { value: unknown; secure: boolean } {
+    // The registry loads component modules, so only a stack file with secrets loads it here.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PROJECT, configKeys } = require("../config/keys") as { PROJECT: string; configKeys: Record<string, KeySpec> };
+    const spec = key.startsWith(`${PROJECT}:`) ? configKeys[key.slice(PROJECT.length + 1)] : undefined;
+    const standIn = (index: number) => spec?.placeholder?.(index) ?? `mock-secret-value-for-${key}`;
+    if (isSecure(value)) return { value: kind === "array" ? JSON.stringify([standIn(0)]) : standIn(0), secure: true };
+    if (Array.isArray(value)) {
+        const entries = value.map((entry, i) => (isSecure(entry) ? { value: standIn(i), secure: true } : { value: entry, secure: false }));
+        return { value: entries.map((e) => e.value), secure: entries.some((e) => e.secure) };
+    }
+    return { value, secure: false };
+}
+
+/**
+ * Reads Pulumi.yaml and Pulumi.<stack>.yaml and merges them the way the CLI does before it starts a
+ * program: a declared key the stack leaves unset gets its declared default; a declared key with
+ * neither fails, naming every such key; a declared secret must be stored encrypted; a value with a
+ * `secure:` entry anywhere is a secret key.
+ */
 export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {
-    const project = (parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const projectFile = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, ConfigDeclaration> };
+    const project = projectFile.name;
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`No stack file ${path.relative(process.cwd(), file)}: known stacks are ${knownStacks(root).join(", ")}`);
     const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const declared = new Map(Object.entries(projectFile.config ?? {}).map(([name, d]) => [name.includes(":") ? name : `${project}:${name}`, d]));
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-        if (value !== null && typeof value === "object" && "secure" in value) {
-            // Ciphertext needs the stack's secrets provider; a marked stand-in keeps the value secret.
-            values[key] = `mock-secret-value-for-${key}`;
-            secretKeys.push(key);
-        } else {
-            values[key] = typeof value === "string" ? value : JSON.stringify(value);
+        const { value, secure } = revealStandIns(key, raw, declared.get(key)?.type);
+        values[key] = configText(value);
+        if (secure) secretKeys.push(key);
+    }
+    const missing: string[] = [];
+    for (const [key, declaration] of declared) {
+        const name = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key;
+        if (declaration.secret && !secretKeys.includes(key)) {
+            if (key in values || declaration.default !== undefined) throw new Error(`Stack '${stack}' with configuration key '${name}' must be encrypted as it's secret`);
         }
+        if (key in values) continue;
+        const fallback = declaration.default ?? declaration.value;
+        if (fallback !== undefined && fallback !== null) values[key] = configText(fallback);
+        else if (key.startsWith(`${project}:`)) missing.push(name);
+    }
+    if (missing.length > 0) {
+        throw new Error(`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${missing.sort().map((k) => `'${k}'`).join(", ")}`);
     }
     return { project, values, secretKeys };
 }

@@ -1,5 +1,6 @@
 // Shared test helpers over the one mocked cloud (offline/mockCloud.ts).
 import * as assert from "node:assert/strict";
+import { KeySpec, PROJECT, configKeys } from "../config/keys";
 import { Attempt, Evaluation, RecordedResource, StackConfig, attemptEvaluation, evaluate, readStackConfig } from "../offline/mockCloud";
 
 export { RecordedResource } from "../offline/mockCloud";
@@ -7,14 +8,17 @@ export { RecordedResource } from "../offline/mockCloud";
 /** Config overrides by key as written in the stack file (`idp-eks:vpcCidr`); undefined removes a key. Values are YAML-like: lists and numbers are given as JS values. */
 export type Overrides = Record<string, unknown>;
 
+/** The stack's config as the CLI hands it to the program, with overrides; secret keys are set as secrets, as `pulumi config set --secret` would. */
 export function stackConfig(stack: string, overrides: Overrides = {}): StackConfig {
     const base = readStackConfig(stack);
     const values = { ...base.values };
+    const secretKeys = new Set(base.secretKeys);
     for (const [k, v] of Object.entries(overrides)) {
         if (v === undefined) delete values[k];
         else values[k] = typeof v === "string" ? v : JSON.stringify(v);
+        if (k.startsWith(`${PROJECT}:`) && (configKeys as Record<string, KeySpec>)[k.slice(PROJECT.length + 1)]?.secret) secretKeys.add(k);
     }
-    return { ...base, values };
+    return { ...base, values, secretKeys: [...secretKeys] };
 }
 
 const shippedEvaluations = new Map<string, Promise<Evaluation>>();

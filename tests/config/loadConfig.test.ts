@@ -3,15 +3,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as parseYaml } from "js-yaml";
 import * as v from "valibot";
-import { ConfigError, KeySpec, configKeys, validateConfig } from "../../config";
+import { ConfigError, UNSET, configKeys, declaredDefault, isOptional, validateConfig } from "../../config";
 import { NatGatewayMode, VpcMode } from "../../components/network/types";
-import { PROJECT_ROOT } from "../../offline/mockCloud";
+import { PROJECT_ROOT, StackConfig } from "../../offline/mockCloud";
 import { stackConfig } from "../harness";
 import { BAD_CONFIG_CASES, EXISTING_VPC_OVERRIDES } from "./badConfigCases";
 
+/** Validates a stack's config as the program would receive it, secret keys included. */
+const validated = (config: StackConfig, stack: string) => validateConfig(config.values, stack, config.secretKeys);
+
 function problemsFor(overrides: Record<string, unknown>) {
     try {
-        validateConfig(stackConfig("dev", overrides).values, "dev");
+        validated(stackConfig("dev", overrides), "dev");
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
         return e;
@@ -21,8 +24,8 @@ function problemsFor(overrides: Record<string, unknown>) {
 
 describe("config: loading and validating a stack", () => {
     it("accepts the shipped dev and prod stack files", () => {
-        const dev = validateConfig(stackConfig("dev").values, "dev");
-        const prod = validateConfig(stackConfig("prod").values, "prod");
+        const dev = validated(stackConfig("dev"), "dev");
+        const prod = validated(stackConfig("prod"), "prod");
         assert.equal(dev.natGatewayMode, NatGatewayMode.Single);
         assert.equal(prod.natGatewayMode, NatGatewayMode.PerAz);
         assert.deepEqual(dev.availabilityZones, ["us-east-1a", "us-east-1b"]);
@@ -30,7 +33,7 @@ describe("config: loading and validating a stack", () => {
     });
 
     it("applies defaults for keys the stack file leaves out", () => {
-        const dev = validateConfig(stackConfig("dev").values, "dev");
+        const dev = validated(stackConfig("dev"), "dev");
         assert.equal(dev.clusterName, "idp-dev");
         assert.equal(dev.vpcMode, VpcMode.Create);
         assert.equal(dev.kubernetesVersion, "1.34");
@@ -39,7 +42,7 @@ describe("config: loading and validating a stack", () => {
     });
 
     it("accepts an existing VPC given by ids and CIDRs", () => {
-        const c = validateConfig(stackConfig("dev", EXISTING_VPC_OVERRIDES).values, "dev");
+        const c = validated(stackConfig("dev", EXISTING_VPC_OVERRIDES), "dev");
         assert.equal(c.vpcMode, VpcMode.Existing);
         assert.equal(c.existingVpcId, "vpc-0123456789abcdef0");
     });
@@ -72,6 +75,27 @@ describe("config: loading and validating a stack", () => {
         assert.doesNotMatch(error.message, /hunter2/);
     });
 
+    it("refuses a secret key stored in plain text, without showing it", () => {
+        const config = stackConfig("dev", { "idp-eks:idpSecretEnv": ["CLIENT_SECRET=hunter2"] });
+        const plain = { ...config, secretKeys: config.secretKeys.filter((k) => k !== "idp-eks:idpSecretEnv") };
+        assert.throws(() => validated(plain, "dev"), (e: ConfigError) => {
+            assert.deepEqual(e.problems.map((p) => p.key), ["idp-eks:idpSecretEnv"]);
+            assert.match(e.message, /is a secret but is stored in plain text: set it with `pulumi config set --secret idp-eks:idpSecretEnv`/);
+            assert.doesNotMatch(e.message, /hunter2/);
+            return true;
+        });
+    });
+
+    it("reads the unset values Pulumi.yaml declares for optional keys as not set", () => {
+        const c = validated(stackConfig("dev", { "idp-eks:idpNodePort": 0, "idp-eks:idpDnsNdots": 0 }), "dev");
+        assert.equal(c.clusterName, "idp-dev");
+        assert.equal(c.existingVpcId, undefined);
+        assert.equal(c.existingPublicSubnetIds, undefined);
+        assert.equal(c.idpAutoscaleMaxReplicas, undefined);
+        assert.equal(c.idpNodePort, undefined);
+        assert.equal(c.idpDnsNdots, undefined);
+    });
+
     it("rejects keys of the existing-VPC mode when the VPC is created", () => {
         const error = problemsFor({ "idp-eks:existingVpcId": "vpc-0123456789abcdef0" });
         assert.deepEqual(error.problems.map((p) => p.key), ["idp-eks:existingVpcId"]);
@@ -100,14 +124,32 @@ describe("config: Pulumi.yaml declares every key", () => {
             assert.equal(declared.type, spec.kind);
             if (spec.kind === "array") assert.deepEqual(declared.items, { type: "string" });
             assert.equal(declared.description, spec.description);
-            assert.equal(declared.secret ?? false, (spec as KeySpec).secret ?? false, "secret keys are declared secret, so the CLI refuses plaintext values");
-            const parsed = v.safeParse(spec.schema, undefined);
-            assert.deepEqual(declared.default, parsed.success ? parsed.output : undefined);
+            // The CLI fails a stack that leaves a `secret: true` key at a plain default, and one that
+            // leaves a key with no default unset, so optional secrets cannot be declared secret:
+            // the loader enforces secrecy instead (tested below).
+            assert.equal(declared.secret, undefined, "no key is declared secret: true");
+            assert.deepEqual(declared.default, declaredDefault(spec));
+            if (isOptional(spec) && spec.kind !== "array" && spec.kind !== "boolean") {
+                assert.equal(v.safeParse(spec.schema, UNSET[spec.kind]).success, false, `the unset value ${JSON.stringify(UNSET[spec.kind])} must not be a valid ${name}`);
+            }
         });
     }
 
-    it("lists every key in the README's configuration table", () => {
+    it("leaves only the required keys without a default, so the CLI itself asks for them", () => {
+        const required = Object.entries(project.config).filter(([, d]) => d.default === undefined).map(([k]) => k).sort();
+        assert.deepEqual(required, ["acmeEmail", "idpHost", "idpImage"]);
+    });
+
+    it("lists every key in the README's configuration table with its type, default, dev and prod values and meaning", () => {
         const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
-        for (const name of Object.keys(configKeys)) assert.match(readme, new RegExp(`^\\| \`${name}\` \\|`, "m"), `README lacks a row for ${name}`);
+        const stacks = ["dev", "prod"].map((stack) => (parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config);
+        const code = (value: unknown) => `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
+        for (const [name, spec] of Object.entries(configKeys)) {
+            const fallback = declaredDefault(spec);
+            const defaultCell = fallback === undefined ? "**required**" : isOptional(spec) ? `${code(JSON.stringify(fallback))} (unset)` : code(fallback);
+            const stackCells = stacks.map((c) => (`idp-eks:${name}` in c ? code(c[`idp-eks:${name}`]) : "–"));
+            const row = `| \`${name}\` | ${spec.kind} | ${defaultCell} | ${stackCells.join(" | ")} | ${spec.description.replace(/\|/g, "\\|")} |`;
+            assert.ok(readme.split("\n").includes(row), `README row for ${name} should read:\n${row}`);
+        }
     });
 });
