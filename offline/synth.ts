@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { dump } from "js-yaml";
-import { Evaluation, RecordedResource, evaluate } from "./mockCloud";
+import { Evaluation, PROJECT_ROOT, RecordedResource, evaluate, readStackConfig } from "./mockCloud";
 import { computeMatrix, renderMatrix, stackModel } from "./clusterModel";
 
 /** What resources.json holds for each resource. */
@@ -47,8 +47,8 @@ export function renderSynth(evaluation: Evaluation): SynthFiles {
 }
 
 /** Evaluates `stack` under the mocked cloud and writes DIR/<stack>/{resources.json,manifests.yaml}. */
-export async function synthStack(stack: string, outDir: string): Promise<{ dir: string; resourceCount: number; objectCount: number; warnings: string[] }> {
-    const evaluation = await evaluate({ stack });
+export async function synthStack(stack: string, outDir: string, root = PROJECT_ROOT): Promise<{ dir: string; resourceCount: number; objectCount: number; warnings: string[] }> {
+    const evaluation = await evaluate({ stack, config: readStackConfig(stack, root) });
     const files = renderSynth(evaluation);
     const dir = path.join(outDir, stack);
     fs.mkdirSync(dir, { recursive: true });

@@ -1,11 +1,12 @@
 // `npm run synth -- <stack> [--out DIR]`: the program for one stack under the mocked cloud.
+import type { Io } from "../cli/netpol";
 import { ConfigError } from "../config/loadConfig";
-import { knownStacks } from "./mockCloud";
+import { PROJECT_ROOT, knownStacks } from "./mockCloud";
 import { synthStack } from "./synth";
 
-const USAGE = "usage: npm run synth -- <stack> [--out DIR]   (stacks: " + knownStacks().join(", ") + ")";
+const usage = (root: string) => "usage: npm run synth -- <stack> [--out DIR]   (stacks: " + knownStacks(root).join(", ") + ")";
 
-export function parseSynthArgs(argv: readonly string[]): { stack: string; outDir: string } {
+export function parseSynthArgs(argv: readonly string[], root = PROJECT_ROOT): { stack: string; outDir: string } {
     const rest = [...argv];
     let outDir = "synth";
     const at = rest.indexOf("--out");
@@ -14,30 +15,31 @@ export function parseSynthArgs(argv: readonly string[]): { stack: string; outDir
         outDir = rest[at + 1];
         rest.splice(at, 2);
     }
-    if (rest.length !== 1 || rest[0].startsWith("-")) throw new Error(USAGE);
+    if (rest.length !== 1 || rest[0].startsWith("-")) throw new Error(usage(root));
     return { stack: rest[0], outDir };
 }
 
-async function main(): Promise<number> {
+/** Runs the synth CLI; resolves with its exit code: 0 written, 1 the stack failed, 2 bad usage. */
+export async function runSynthCli(argv: readonly string[], io: Io, root = PROJECT_ROOT): Promise<number> {
     let args: { stack: string; outDir: string };
     try {
-        args = parseSynthArgs(process.argv.slice(2));
+        args = parseSynthArgs(argv, root);
     } catch (e) {
-        console.error((e as Error).message);
+        io.stderr(`${(e as Error).message}\n`);
         return 2;
     }
     try {
-        const result = await synthStack(args.stack, args.outDir);
-        for (const w of result.warnings) console.error(`warning: ${w}`);
-        console.log(`synth ${args.stack}: ${result.resourceCount} resources, ${result.objectCount} Kubernetes objects -> ${result.dir}/`);
+        const result = await synthStack(args.stack, args.outDir, root);
+        for (const w of result.warnings) io.stderr(`warning: ${w}\n`);
+        io.stdout(`synth ${args.stack}: ${result.resourceCount} resources, ${result.objectCount} Kubernetes objects -> ${result.dir}/\n`);
         return 0;
     } catch (e) {
         // Config errors already list every problem by key; anything else keeps its stack trace.
-        console.error(e instanceof ConfigError ? e.message : e);
+        io.stderr(`${e instanceof ConfigError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
         return 1;
     }
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code));
+    runSynthCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }).then((code) => process.exit(code));
 }

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import { attemptEvaluation, skipPromiseStackTraces } from "../offline/mockCloud";
+import { attemptEvaluation, evaluate, skipPromiseStackTraces } from "../offline/mockCloud";
 import { BAD_CONFIG_CASES } from "./config/badConfigCases";
 import { RecordedResource, attemptStack, evaluateStack, programResources, stackConfig } from "./harness";
 
@@ -35,6 +35,26 @@ describe("program: the whole stack under the mocked cloud", () => {
             }
         });
     }
+
+    it("records every resource option: parent, provider, dependencies, protect, ignoreChanges, retainOnDelete, deleteBeforeReplace", async () => {
+        const program = () => {
+            const parent = new pulumi.ComponentResource("test:index:Parent", "parent", {});
+            const provider = new aws.Provider("explicit", { region: "eu-west-1" });
+            const first = new aws.s3.BucketV2("first", {}, { parent });
+            const waitedOn = new aws.s3.BucketV2("waited-on", {});
+            new aws.s3.BucketV2("second", { bucket: first.arn }, { parent, provider, dependsOn: [waitedOn], protect: true, ignoreChanges: ["tags"], retainOnDelete: true, deleteBeforeReplace: true });
+        };
+        const { resources } = await evaluate({ stack: "dev", config: stackConfig("dev"), program });
+        const byName = (name: string) => resources.find((r) => r.name === name)!;
+        const second = byName("second");
+        assert.equal(second.parent, byName("parent").urn);
+        assert.equal(second.provider, byName("explicit").urn);
+        assert.deepEqual(second.dependencies, [byName("first").urn, byName("waited-on").urn].sort());
+        assert.deepEqual(second.propertyDependencies.bucket, [byName("first").urn]);
+        assert.deepEqual([second.protect, second.ignoreChanges, second.retainOnDelete, second.deleteBeforeReplace], [true, ["tags"], true, true]);
+        const first = byName("first");
+        assert.deepEqual([first.provider, first.protect, first.ignoreChanges, first.retainOnDelete, first.deleteBeforeReplace], ["", false, [], false, false]);
+    });
 
     it("rejects two resources registered with one URN", async () => {
         const program = () => {

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadAll } from "js-yaml";
-import { parseSynthArgs } from "../../offline/synthCli";
+import { parseSynthArgs, runSynthCli } from "../../offline/synthCli";
 import { kubernetesObjects, renderSynth, synthStack } from "../../offline/synth";
-import { RecordedResource } from "../../offline/mockCloud";
+import { PROJECT_ROOT, RecordedResource } from "../../offline/mockCloud";
 import { evaluateStack } from "../harness";
 
 function fakeResource(over: Partial<RecordedResource>): RecordedResource {
@@ -84,6 +84,42 @@ describe("offline synth", () => {
         assert.throws(() => parseSynthArgs([]), /usage: npm run synth -- <stack>/);
         assert.throws(() => parseSynthArgs(["dev", "prod"]), /usage/);
         assert.throws(() => parseSynthArgs(["dev", "--out"]), /--out needs a directory/);
+    });
+
+    describe("the command line", () => {
+        async function run(argv: string[], root?: string) {
+            let stdout = "";
+            let stderr = "";
+            const code = await runSynthCli(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } }, root);
+            return { code, stdout, stderr };
+        }
+
+        it("exits 1 on a config error, printing every problem by key and writing nothing", async () => {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "synth-project-"));
+            fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+            const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+            fs.writeFileSync(path.join(root, "Pulumi.broken.yaml"), dev.replace("natGatewayMode: single", "natGatewayMode: multi").replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33"));
+            const out = path.join(root, "out");
+            const r = await run(["broken", "--out", out], root);
+            assert.equal(r.code, 1, r.stderr);
+            assert.match(r.stderr, /^Invalid configuration for stack "broken" \(2 problems\); no resources were registered:/);
+            assert.match(r.stderr, /- idp-eks:natGatewayMode: "multi" is not one of "single", "perAz"/);
+            assert.match(r.stderr, /- idp-eks:vpcCidr: "10\.10\.0\.0\/33"/);
+            assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, "a config error is a message, not a stack trace");
+            assert.equal(fs.existsSync(out), false);
+        });
+
+        it("exits 0 and says what it wrote", async () => {
+            const r = await run(["dev", "--out", outDir]);
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stdout, /^synth dev: 81 resources, 32 Kubernetes objects -> .*dev\/\n$/);
+        });
+
+        it("exits 2 on bad usage", async () => {
+            const r = await run([]);
+            assert.equal(r.code, 2);
+            assert.match(r.stderr, /usage: npm run synth -- <stack>/);
+        });
     });
 
     it("fails on an unknown stack, naming the known ones", async () => {

@@ -15,6 +15,29 @@ const actionlint = (pattern: string) =>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const workflow = (name: string): any => parseYaml(fs.readFileSync(path.join(WORKFLOWS, name), "utf8"));
 
+describe("CI and the README", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    /** The commands of the first sh block after `heading`. */
+    const block = (heading: string) => {
+        const at = readme.indexOf(heading);
+        assert.ok(at >= 0, `README lacks "${heading}"`);
+        return /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1].trim().split("\n").map((l) => l.replace(/\s+#.*$/, ""));
+    };
+
+    it(".ci/run runs exactly the README's set-up and test commands", () => {
+        const script = fs.readFileSync(path.join(PROJECT_ROOT, ".ci/run"), "utf8").split("\n");
+        const commands = script.filter((l) => l.trim() && !l.startsWith("#") && !/^(set |cd )/.test(l));
+        assert.deepEqual(commands, block("Set-up and the tests:"));
+        assert.deepEqual(block("Set-up and the tests:"), ["npm ci", "npm test"]);
+        assert.deepEqual(block("Set-up and the main job"), ["npm ci", "npm run synth -- dev"]);
+    });
+
+    it("the README's deploy steps log in, select the stack and run pulumi up", () => {
+        const deploy = block("## Deploy");
+        for (const step of [/^pulumi login/, /^pulumi stack select dev/, /^pulumi up/]) assert.ok(deploy.some((l) => step.test(l)), `no ${step} in ${deploy.join("; ")}`);
+    });
+});
+
 describe("workflows", () => {
     it("pass actionlint (run offline through its WebAssembly build)", () => {
         const result = actionlint(".github/workflows/*.yml");
