@@ -227,6 +227,11 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     const prefix = `${PROJECT}:`;
     for (const k of Object.keys(raw).sort()) {
         if (k.startsWith(prefix) && !(k.slice(prefix.length) in configKeys)) problems.push(unknownKeyProblem(k.slice(prefix.length)));
+        // Other namespaces belong to providers (aws:region); one a letter or two off is a typo of ours.
+        const namespace = k.slice(0, Math.max(k.indexOf(":"), 0));
+        if (namespace && namespace !== PROJECT && distance(namespace, PROJECT) <= 2) {
+            problems.push({ key: k, message: `is not read: its namespace is "${namespace}", not this project's "${PROJECT}". Did you mean ${prefix}${k.slice(namespace.length + 1)}?` });
+        }
     }
 
     const decoded: Record<string, unknown> = {};

@@ -44,6 +44,8 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "missing required key", overrides: { "idp-eks:idpHost": undefined }, key: "idp-eks:idpHost", expect: /is required/ },
     { rule: "missing region", overrides: { "aws:region": undefined }, key: "aws:region", expect: /is required/ },
     { rule: "unknown key (typo)", overrides: { "idp-eks:vpcCird": "10.0.0.0/16" }, key: "idp-eks:vpcCird", expect: /Did you mean idp-eks:vpcCidr\?/ },
+    { rule: "a key under a misspelt project namespace", overrides: { "idp-ek:idpReplicas": 3 }, key: "idp-ek:idpReplicas", expect: /namespace is "idp-ek", not this project.s "idp-eks"\. Did you mean idp-eks:idpReplicas\?/ },
+    { rule: "malformed multi-Region KMS key ARN", overrides: { "idp-eks:secretsKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/mrk-xyz" }, key: "idp-eks:secretsKmsKeyArn", expect: /is not a KMS key ARN/ },
     { rule: "public endpoint without allowed CIDRs", overrides: { "idp-eks:publicAccessCidrs": undefined }, key: "idp-eks:publicAccessCidrs", expect: /required when endpointPublicAccess is true/ },
     { rule: "no API endpoint at all", overrides: { "idp-eks:endpointPrivateAccess": false, "idp-eks:endpointPublicAccess": false, "idp-eks:publicAccessCidrs": undefined }, key: "idp-eks:endpointPrivateAccess", expect: /unreachable/ },
     { rule: "malformed node label", overrides: { "idp-eks:nodeLabels": ["workload"] }, key: "idp-eks:nodeLabels[0]", expect: /expected key=value/ },

@@ -86,6 +86,11 @@ describe("config: loading and validating a stack", () => {
         });
     });
 
+    it("accepts a multi-Region KMS key ARN", () => {
+        const arn = "arn:aws:kms:us-east-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+        assert.equal(validated(stackConfig("prod", { "idp-eks:secretsKmsKeyArn": arn }), "prod").secretsKmsKeyArn, arn);
+    });
+
     it("reads the unset values Pulumi.yaml declares for optional keys as not set", () => {
         const c = validated(stackConfig("dev", { "idp-eks:idpNodePort": 0, "idp-eks:idpDnsNdots": 0 }), "dev");
         assert.equal(c.clusterName, "idp-dev");
