@@ -53,3 +53,18 @@ describe("package: npm pack", () => {
         assert.equal(pkg.exports["."].types, "./dist/components/index.d.ts");
     });
 });
+
+describe("package: the toolchain", () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+    const copies = (name: string) => Object.keys(lock.packages).filter((p) => p === `node_modules/${name}` || p.endsWith(`/node_modules/${name}`));
+
+    it("installs exactly one copy of @pulumi/pulumi (a nested copy breaks mocks and resource identity)", () => {
+        assert.deepEqual(copies("@pulumi/pulumi"), ["node_modules/@pulumi/pulumi"]);
+    });
+
+    it("pins TypeScript to 5.9 (7.x has no classic compiler API for ts-node and Pulumi)", () => {
+        const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+        assert.equal(manifest.devDependencies.typescript, "~5.9.3");
+        assert.match(lock.packages["node_modules/typescript"].version ?? "", /^5\.9\./);
+    });
+});
