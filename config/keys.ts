@@ -109,6 +109,7 @@ export const configKeys = {
 
     // --- cluster add-ons
     addonIdentity: key("string", "How add-ons get AWS rights: `podIdentity` (EKS Pod Identity) or `irsa` (OIDC trust).", v.optional(rule.oneOf(AwsIdentityMode), AwsIdentityMode.PodIdentity)),
+    metricsServer: key("boolean", "Install the metrics-server EKS add-on (EKS has none by default; the IdP's autoscaler needs it unless you run your own).", v.optional(v.boolean(), true)),
     loadBalancerController: key("boolean", "Install the AWS Load Balancer Controller (needed by ALB Ingresses, NLB Services and ingress-nginx).", v.optional(v.boolean(), true)),
     loadBalancerControllerVersion: key("string", "aws-load-balancer-controller chart version (== controller version); its upstream IAM policy must be kept in the project.", v.optional(rule.chartVersion(false), DEFAULT_CONTROLLER_VERSION)),
     certManager: key("boolean", "Install cert-manager with Let's Encrypt ClusterIssuers letsencrypt-staging and letsencrypt-prod.", v.optional(v.boolean(), true)),

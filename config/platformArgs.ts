@@ -98,6 +98,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             deletionProtection: c.deletionProtection,
             adminPrincipalArns: c.adminPrincipalArns,
             networkPolicyEnforcement: c.networkPolicyEnforcement,
+            metricsServer: c.metricsServer,
             nodeGroups: [{
                 name: "general",
                 instanceTypes: c.nodeInstanceTypes,

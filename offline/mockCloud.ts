@@ -190,8 +190,11 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
                 ...inputs,
                 kubeconfigJson: JSON.stringify(mockKubeconfig(clusterName, region)),
                 oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
-                oidcProviderUrl: issuer,
-                oidcIssuer: `https://${issuer}`,
+                // As @pulumi/eks documents them: the provider URL with its scheme, the issuer without.
+                oidcProviderUrl: `https://${issuer}`,
+                oidcIssuer: issuer,
+                // A stand-in for the aws.eks.Cluster resource reference: what the program reads of it.
+                eksCluster: { name: clusterName, arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}` },
                 clusterSecurityGroupId: `sg-mock-${clusterName}-cluster`,
                 nodeSecurityGroupId: `sg-mock-${clusterName}-cluster`,
             };

@@ -32,6 +32,11 @@ export interface ClusterSettings {
     nodeGroups: NodeGroupArgs[];
     /** Run the VPC CNI network policy agent; without it EKS ignores every NetworkPolicy. */
     networkPolicyEnforcement: boolean;
+    /**
+     * Install the metrics-server EKS add-on (default true): HorizontalPodAutoscalers and `kubectl top`
+     * read it, and EKS does not install it.
+     */
+    metricsServer?: boolean;
 }
 
 export interface ClusterArgs extends ClusterSettings {
@@ -191,15 +196,29 @@ export class Cluster extends pulumi.ComponentResource {
             tags,
         }, { parent: this, dependsOn: [cluster, ...nodeGroups] });
 
+        if (args.metricsServer ?? true) {
+            // Runs on the nodes, so it waits for them; without it an autoscaler never scales.
+            new aws.eks.Addon(`${name}-metrics-server`, {
+                clusterName: args.clusterName,
+                addonName: "metrics-server",
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags,
+            }, { parent: this, dependsOn: [cluster, ...nodeGroups] });
+        }
+
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: cluster.kubeconfigJson,
             enableServerSideApply: true,
         }, { parent: this, dependsOn: nodeGroups });
 
-        this.clusterName = pulumi.output(args.clusterName);
+        // The name as the created cluster reports it, so whatever takes it (Pod Identity associations,
+        // add-ons outside this component) waits for the cluster instead of racing its creation.
+        this.clusterName = cluster.eksCluster.apply((c) => c.name);
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.oidcProviderArn = cluster.oidcProviderArn;
-        this.oidcProviderUrl = cluster.oidcProviderUrl;
+        // eks.Cluster's oidcProviderUrl keeps the https:// scheme; IRSA condition keys need it without.
+        this.oidcProviderUrl = cluster.oidcIssuer;
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.nodeSecurityGroupId = cluster.nodeSecurityGroupId;
         this.nodeRoleArn = nodeRole.arn;

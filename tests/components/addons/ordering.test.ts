@@ -42,6 +42,15 @@ describe("addons: install and destroy order", () => {
         assert.ok(nginx.dependencies.includes(lbc.urn));
     });
 
+    it("every AWS resource that names the cluster waits for it (a Pod Identity association made first fails: no such cluster)", () => {
+        for (const { resources } of [dev, prod]) {
+            const cluster = only(resources, "eks:index:Cluster");
+            const namers = resources.filter((r) => r.custom && r.type.startsWith("aws:eks/") && "clusterName" in r.inputs);
+            assert.ok(namers.some((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation"));
+            for (const r of namers) assert.ok(dependsOn(resources, r, cluster), `${r.name} (${r.type}) does not wait for the cluster`);
+        }
+    });
+
     it("destroy deletes ingress-nginx before the controller, so its NLB and security groups are removed", () => {
         const order = deletionOrder(dev.resources);
         const nginx = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx");

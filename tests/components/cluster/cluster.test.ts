@@ -67,10 +67,10 @@ describe("cluster: EKS per stack", () => {
     });
 
     for (const stack of ["dev", "prod"]) {
-        it(`${stack}: runs the VPC CNI add-on with NetworkPolicy enforcement, and the Pod Identity agent`, () => {
+        it(`${stack}: runs the VPC CNI add-on with NetworkPolicy enforcement, the Pod Identity agent and metrics-server`, () => {
             const { resources } = stack === "dev" ? dev : prod;
             const addons = ofType(resources, "aws:eks/addon:Addon");
-            assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "eks-pod-identity-agent", "vpc-cni"]);
+            assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "eks-pod-identity-agent", "metrics-server", "vpc-cni"]);
             const cni = addons.find((a) => a.inputs.addonName === "vpc-cni")!;
             assert.deepEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
             assert.equal(cni.inputs.clusterName, `idp-${stack}`);
@@ -79,8 +79,16 @@ describe("cluster: EKS per stack", () => {
             for (const a of addons) assert.ok(dependsOn(resources, a, only(resources, "eks:index:Cluster")), `${a.name} must wait for the cluster`);
             // Nodes join only after the CNI is configured for network policies.
             assert.ok(dependsOn(resources, only(resources, "aws:eks/nodeGroup:NodeGroup"), cni));
+            // metrics-server runs on the nodes (the IdP's autoscaler reads it).
+            const metrics = addons.find((a) => a.inputs.addonName === "metrics-server")!;
+            assert.ok(dependsOn(resources, metrics, only(resources, "aws:eks/nodeGroup:NodeGroup")));
         });
     }
+
+    it("leaves metrics-server out when metricsServer is false", async () => {
+        const { resources } = await evaluateStack("dev", { "idp-eks:metricsServer": false });
+        assert.deepEqual(ofType(resources, "aws:eks/addon:Addon").map((a) => a.inputs.addonName).filter((n) => n === "metrics-server"), []);
+    });
 
     it("runs the EBS CSI driver (for encrypted gp3 volumes) with its role through Pod Identity", () => {
         const ebs = ofType(prod.resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "aws-ebs-csi-driver")!;
