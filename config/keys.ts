@@ -146,6 +146,7 @@ export const configKeys = {
     idpTerminationGracePeriodSeconds: key("integer", "Pod grace period: longer than the preStop sleep.", v.optional(int(1, 3600), 75)),
     lbDeregistrationDelaySeconds: key("integer", "Target group deregistration delay of the IdP's NLB/ALB.", v.optional(int(0, 3600), 30)),
     idpNodePort: key("integer", "Adds a NodePort Service on this port (30000-32767), for dev/test (0: none).", v.optional(rule.nodePort)),
+    idpNodePortSourceRanges: key("array", "Client CIDRs allowed to the NodePort (a node security group rule and a NetworkPolicy; the Service keeps client IPs). Required with idpNodePort; must not overlap the private subnets, where pods live.", v.optional(rule.uniqueList(rule.cidr))),
     idpNlb: key("boolean", "Adds an NLB LoadBalancer Service (TLS on 443 with the ACM certificate).", v.optional(v.boolean(), false)),
     idpNlbScheme: key("string", "`internet-facing` or `internal` NLB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpNlbSourceRanges: key("array", "Client CIDRs the NLB admits (its security group and, with client IPs preserved, the NetworkPolicy).", v.optional(rule.uniqueList(rule.cidr), () => ["0.0.0.0/0"])),

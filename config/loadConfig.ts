@@ -3,7 +3,7 @@
 // the user writes it in Pulumi.<stack>.yaml.
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "valibot";
-import { cidrContains, cidrsOverlap, parseCidr } from "../components/network/cidr";
+import { cidrContains, cidrsOverlap, parseCidr, planSubnets } from "../components/network/cidr";
 import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver } from "../components/addons/types";
@@ -178,6 +178,7 @@ function workloadProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
         add("idpAutoscaleMaxReplicas", `${c.idpAutoscaleMaxReplicas} is below idpReplicas ${c.idpReplicas} (the autoscaler's minimum)`);
     }
     if (c.idpHttpPort === c.idpManagementPort) add("idpManagementPort", `${c.idpManagementPort} is the same as idpHttpPort`);
+    nodePortProblems(c, add, present);
     for (const problem of rolloutProblems({ deregistrationDelaySeconds: c.lbDeregistrationDelaySeconds, preStopSleepSeconds: c.idpPreStopSleepSeconds, terminationGracePeriodSeconds: c.idpTerminationGracePeriodSeconds })) {
         add(problem.startsWith("deregistration") ? "idpPreStopSleepSeconds" : "idpTerminationGracePeriodSeconds", problem);
     }
@@ -205,6 +206,29 @@ function workloadProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
         if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, "is required when databaseMode is external");
         if (c.databaseMode === DatabaseMode.InCluster && present(k)) add(k, "is only used when databaseMode is external");
     }
+}
+
+/**
+ * NodePort clients reach the pods with their own addresses (the Service keeps client IPs), so they
+ * are named; a range inside the private subnets would admit every pod (pods take addresses there).
+ */
+function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void, present: (k: ConfigKey) => boolean): void {
+    if (c.idpNodePort === undefined) {
+        if (present("idpNodePortSourceRanges")) add("idpNodePortSourceRanges", "is only used when idpNodePort is set");
+        return;
+    }
+    if (!c.idpNodePortSourceRanges?.length) {
+        add("idpNodePortSourceRanges", "is required when idpNodePort is set: list the CIDRs of the clients that may use the NodePort (a VPN or bastion range)");
+        return;
+    }
+    const zones = c.availabilityZones?.length ?? 0;
+    const privateCidrs = c.vpcMode === VpcMode.Existing ? (c.existingPrivateSubnetCidrs ?? []) : zones >= 1 && zones <= 6 && parseCidr(c.vpcCidr) ? planSubnets(c.vpcCidr, zones).privateCidrs : [];
+    c.idpNodePortSourceRanges.forEach((range, i) => {
+        const block = parseCidr(range);
+        const clash = privateCidrs.find((p) => block && parseCidr(p) && cidrsOverlap(block, parseCidr(p)!));
+        // `add` prefixes the project; the index names the offending entry.
+        if (clash) add(`idpNodePortSourceRanges[${i}]` as ConfigKey, `${show(range)} overlaps private subnet ${clash}, where pods take their addresses: the NetworkPolicy would admit every pod`);
+    });
 }
 
 /** Add-on rules: each add-on's prerequisites are on. */

@@ -46,6 +46,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             rollout: { deregistrationDelaySeconds: c.lbDeregistrationDelaySeconds, preStopSleepSeconds: c.idpPreStopSleepSeconds, terminationGracePeriodSeconds: c.idpTerminationGracePeriodSeconds },
             dnsConfig: c.idpDnsNdots !== undefined || c.idpDnsSearches.length > 0 ? { ndots: c.idpDnsNdots, searches: c.idpDnsSearches } : undefined,
             nodePort: c.idpNodePort,
+            nodePortSourceRanges: c.idpNodePortSourceRanges,
             nlb: c.idpNlb ? { scheme: c.idpNlbScheme, sourceRanges: c.idpNlbSourceRanges } : undefined,
             ingress: c.idpIngress,
             nginx: { proxyBodySize: c.idpNginxProxyBodySize, proxyReadTimeoutSeconds: c.idpNginxProxyReadTimeout, extraRoutes: parseRoutes(c.idpExtraRoutes), clusterIssuer: c.idpClusterIssuer },

@@ -13,7 +13,7 @@ export function loadSdkFloor(): void {
     const k8s = require("@pulumi/kubernetes");
     void [k8s.Provider, k8s.helm.v3.Release, k8s.core.v1.Namespace, k8s.apps.v1.Deployment, k8s.apiextensions.CustomResource];
     void [k8s.networking.v1.Ingress, k8s.policy.v1.PodDisruptionBudget, k8s.autoscaling.v2.HorizontalPodAutoscaler, k8s.storage.v1.StorageClass];
-    void [aws.acm.Certificate, aws.route53.Record, require("@pulumi/random").RandomPassword];
+    void [aws.acm.Certificate, aws.route53.Record, aws.vpc.SecurityGroupIngressRule, require("@pulumi/random").RandomPassword];
     void require("@pulumi/pulumi").runtime.setMocks;
     /* eslint-enable @typescript-eslint/no-require-imports */
 }

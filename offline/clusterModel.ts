@@ -88,6 +88,10 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
         "internet service": "198.51.100.20",
         "instance metadata": "169.254.169.254",
     };
+    // NodePort clients keep their own addresses (externalTrafficPolicy Local): one from the first
+    // range the node security group admits (taken from the AWS rule, not from the policy under test).
+    const nodePortRange = resources.find((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.name.includes("-nodeport-"))?.inputs.cidrIpv4;
+    if (typeof nodePortRange === "string") externals["NodePort client"] = host(nodePortRange, 10);
     const externalName = (service: string) => objects(resources, "kubernetes:core/v1:Service").find((s) => s.metadata?.namespace === idpNamespace && s.metadata?.name === service && s.spec?.type === "ExternalName");
     const policies = objects(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy") as Record<string, unknown>[];
     const egressCidrsTo = (port: number) =>

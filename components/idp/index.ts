@@ -87,8 +87,13 @@ export interface IdpSettings {
     secretEnv?: pulumi.Input<Record<string, string>>;
     rollout: RolloutTiming;
     dnsConfig?: PodDnsArgs;
-    /** A NodePort Service on this port (30000-32767). */
+    /** A NodePort Service on this port (30000-32767). It keeps client IPs (externalTrafficPolicy Local). */
     nodePort?: number;
+    /**
+     * Client CIDRs allowed to the NodePort: a rule on nodeSecurityGroupId and, with networkPolicies,
+     * a NetworkPolicy. Keep them out of the pods' subnets, or the policy admits every pod.
+     */
+    nodePortSourceRanges?: string[];
     /** An NLB Service terminating TLS with the ACM certificate. */
     nlb?: IdpNlbArgs;
     ingress: IngressKind;
@@ -112,6 +117,8 @@ export interface IdpApplicationArgs extends IdpSettings {
     loadBalancerController?: pulumi.Resource;
     ingressNginx?: pulumi.Resource;
     certManager?: pulumi.Resource;
+    /** Security group of the nodes, where the NodePort is opened to nodePortSourceRanges. */
+    nodeSecurityGroupId?: pulumi.Input<string>;
     tags?: Record<string, string>;
 }
 
@@ -148,6 +155,7 @@ export class IdpApplication extends pulumi.ComponentResource {
                 ingress: args.ingress,
                 albScheme: args.alb?.scheme,
                 nlb: args.nlb,
+                nodePortClients: args.nodePort !== undefined ? args.nodePortSourceRanges : undefined,
                 inClusterDatastores: args.database.mode === DatabaseMode.InCluster,
             }, args.networkPolicies);
             for (const policy of generatePolicies(intent)) {
@@ -245,9 +253,24 @@ export class IdpApplication extends pulumi.ComponentResource {
         new k8s.core.v1.Service(`${name}-svc-${IDP_NAME}`, clusterIp, inNs);
         serviceNames.push(IDP_NAME);
         if (args.nodePort !== undefined) {
-            const nodePort = idpService(`${IDP_NAME}-nodeport`, ns, { type: "NodePort", ports: [{ name: "http", port: 80, targetPort: "http", nodePort: args.nodePort }] });
+            // Local: no second hop and no SNAT to a node address, so the NetworkPolicy sees (and
+            // admits) the clients' own addresses; only nodes running an IdP pod answer.
+            const nodePort = idpService(`${IDP_NAME}-nodeport`, ns, { type: "NodePort", externalTrafficPolicy: "Local", ports: [{ name: "http", port: 80, targetPort: "http", nodePort: args.nodePort }] });
             new k8s.core.v1.Service(`${name}-svc-nodeport`, nodePort, inNs);
             serviceNames.push(nodePort.metadata.name);
+            if (args.nodeSecurityGroupId) {
+                for (const cidr of args.nodePortSourceRanges ?? []) {
+                    new aws.vpc.SecurityGroupIngressRule(`${name}-nodeport-${cidr.replace(/[./]/g, "-")}`, {
+                        securityGroupId: args.nodeSecurityGroupId,
+                        cidrIpv4: cidr,
+                        ipProtocol: "tcp",
+                        fromPort: args.nodePort,
+                        toPort: args.nodePort,
+                        description: `${IDP_NAME} NodePort clients`,
+                        tags: args.tags,
+                    }, { parent: this });
+                }
+            }
         }
 
         const certificateArn = this.acmCertificate(name, args);

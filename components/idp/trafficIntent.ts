@@ -37,6 +37,8 @@ export interface ExposureFacts {
     ingress: IngressKind;
     albScheme?: LoadBalancerScheme;
     nlb?: { scheme: LoadBalancerScheme; sourceRanges: string[] };
+    /** NodePort clients, which keep their own addresses (externalTrafficPolicy Local). */
+    nodePortClients?: string[];
     inClusterDatastores: boolean;
 }
 
@@ -55,6 +57,7 @@ export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): Traffi
         ingressNginx: e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
         loadBalancerSubnetCidrs: [...lbSubnets],
         nlbClientCidrs: e.nlb?.sourceRanges,
+        nodePortClientCidrs: e.nodePortClients,
         vpcCidr: p.vpcCidr,
         frontend: p.frontend,
         monitoringNamespace: p.monitoringNamespace,

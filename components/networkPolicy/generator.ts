@@ -59,6 +59,8 @@ export interface TrafficIntent {
     loadBalancerSubnetCidrs?: string[];
     /** NLB with client IP preservation: client source ranges reach the pods directly. */
     nlbClientCidrs?: string[];
+    /** NodePort clients (externalTrafficPolicy Local keeps their addresses). */
+    nodePortClientCidrs?: string[];
     /** The VPC, whose addresses (pods included) are excluded from client ranges. */
     vpcCidr: string;
     frontend?: PeerPods;
@@ -143,6 +145,7 @@ export function intentProblems(intent: TrafficIntent): string[] {
     checkCidr("vpcCidr", intent.vpcCidr);
     intent.loadBalancerSubnetCidrs?.forEach((c, i) => checkCidr(`loadBalancerSubnetCidrs[${i}]`, c));
     intent.nlbClientCidrs?.forEach((c, i) => checkCidr(`nlbClientCidrs[${i}]`, c));
+    intent.nodePortClientCidrs?.forEach((c, i) => checkCidr(`nodePortClientCidrs[${i}]`, c));
     for (const [name, d] of [["postgres", intent.postgres], ["redis", intent.redis]] as const) {
         if (!d.podLabels === !d.cidrs) problems.push(`${name}: give either podLabels (in-cluster) or cidrs (external)`);
         d.cidrs?.forEach((c, i) => checkCidr(`${name}.cidrs[${i}]`, c));
@@ -199,6 +202,11 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
     if (intent.nlbClientCidrs?.length) {
         out.push(policy(n, "allow-nlb-clients-to-idp", "The NLB preserves client IPs, so clients' own addresses reach the pods (VPC addresses excluded: pods are not clients).", idp, {
             ingress: [{ from: clientBlocks(intent.nlbClientCidrs, intent.vpcCidr), ports: [tcp(intent.httpPort)] }],
+        }));
+    }
+    if (intent.nodePortClientCidrs?.length) {
+        out.push(policy(n, "allow-nodeport-clients-to-idp", "NodePort clients keep their addresses (externalTrafficPolicy Local) and reach the pods' http port directly.", idp, {
+            ingress: [{ from: intent.nodePortClientCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(intent.httpPort)] }],
         }));
     }
     if (intent.frontend) {

@@ -103,6 +103,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
             loadBalancerController: loadBalancerController ? loadBalancerController.release : undefined,
             ingressNginx: ingressNginx ? ingressNginx.release : undefined,
             certManager: certManager ? certManager.release : undefined,
+            nodeSecurityGroupId: cluster.clusterSecurityGroupId,
             tags,
         }, parent);
 

@@ -92,7 +92,7 @@ describe("config: loading and validating a stack", () => {
     });
 
     it("reads the unset values Pulumi.yaml declares for optional keys as not set", () => {
-        const c = validated(stackConfig("dev", { "idp-eks:idpNodePort": 0, "idp-eks:idpDnsNdots": 0 }), "dev");
+        const c = validated(stackConfig("dev", { "idp-eks:idpNodePort": 0, "idp-eks:idpNodePortSourceRanges": [], "idp-eks:idpDnsNdots": 0 }), "dev");
         assert.equal(c.clusterName, "idp-dev");
         assert.equal(c.existingVpcId, undefined);
         assert.equal(c.existingPublicSubnetIds, undefined);

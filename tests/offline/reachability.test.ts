@@ -12,7 +12,8 @@ const key = (p: { from: unknown; to: unknown; port: number; protocol: string }) 
 
 describe("reachability matrix per stack", () => {
     // The committed matrices are the seed's intended matrix, corrected (reviewed by hand):
-    // dev: only ingress-nginx reaches the IdP's http port, only Prometheus its management port; the IdP
+    // dev: only ingress-nginx and NodePort clients (idpNodePortSourceRanges) reach the IdP's http port,
+    // only Prometheus its management port; the IdP
     // reaches kube-dns (UDP and TCP), postgres, redis and HTTPS on the internet, never instance
     // metadata; postgres and redis admit only the IdP; the ACME solver admits only ingress-nginx.
     // prod: the public load balancer subnets and (NLB client IP preservation) internet clients reach

@@ -161,6 +161,7 @@ describe("idp: exposure", () => {
                         "idp-eks:idpIngress": ingress,
                         "idp-eks:idpNlb": nlb,
                         "idp-eks:idpNodePort": nodePort ? 31443 : undefined,
+                        "idp-eks:idpNodePortSourceRanges": nodePort ? ["10.200.0.0/24", "192.168.8.0/22"] : undefined,
                         "idp-eks:route53HostedZoneId": "Z0123456789EXAMPLEZONE",
                     });
                     const ingresses = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => obj(r).spec.ingressClassName);
@@ -168,6 +169,16 @@ describe("idp: exposure", () => {
                     const services = ofType(resources, "kubernetes:core/v1:Service").map((r) => obj(r).spec.type);
                     assert.equal(services.filter((t) => t === "LoadBalancer").length, nlb ? 1 : 0);
                     assert.equal(services.filter((t) => t === "NodePort").length, nodePort ? 1 : 0);
+                    if (nodePort) {
+                        // Clients keep their addresses, are let through the node security group, and only they pass the policy.
+                        assert.equal(obj(byName(resources, "kubernetes:core/v1:Service", "idp-server-nodeport")[0]).spec.externalTrafficPolicy, "Local");
+                        const rules = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort, r.inputs.securityGroupId]);
+                        assert.deepEqual(rules, [["10.200.0.0/24", 31443, 31443, "sg-mock-idp-dev-cluster"], ["192.168.8.0/22", 31443, 31443, "sg-mock-idp-dev-cluster"]]);
+                        const policy = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => (p.inputs.metadata as { name: string }).name === "allow-nodeport-clients-to-idp")!;
+                        assert.deepEqual(JSON.parse(JSON.stringify(policy.inputs.spec)).ingress, [{ from: [{ ipBlock: { cidr: "10.200.0.0/24" } }, { ipBlock: { cidr: "192.168.8.0/22" } }], ports: [{ port: 8080, protocol: "TCP" }] }]);
+                    } else {
+                        assert.equal(ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").length, 0);
+                    }
                     assert.equal(ofType(resources, "aws:acm/certificate:Certificate").length, nlb || ingress === "alb" ? 1 : 0);
                     assert.equal(ofType(resources, "aws:route53/record:Record").filter((r) => r.name.endsWith("-idp-host")).length, nlb || ingress !== "none" ? 1 : 0);
                     for (const o of kubernetesObjects(resources)) validateObject(o);

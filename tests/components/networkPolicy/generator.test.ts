@@ -125,7 +125,7 @@ describe("networkPolicy: per stack", () => {
     it("dev (NGINX, in-cluster datastores, HTTP-01): the expected policies", () => {
         assert.deepEqual(names(dev.resources), [
             "allow-idp-dns", "allow-idp-https-egress", "allow-idp-to-postgres", "allow-idp-to-redis", "allow-ingress-nginx-to-acme-solver",
-            "allow-ingress-nginx-to-idp", "allow-monitoring-to-idp-management", "allow-postgres-from-idp", "allow-redis-from-idp", "default-deny",
+            "allow-ingress-nginx-to-idp", "allow-monitoring-to-idp-management", "allow-nodeport-clients-to-idp", "allow-postgres-from-idp", "allow-redis-from-idp", "default-deny",
         ]);
     });
 
