@@ -30,10 +30,12 @@ export interface KeySpec<S extends v.GenericSchema = v.GenericSchema> {
      * cannot decrypt. It passes the key's rule, so a stack file with real secrets synthesizes.
      */
     readonly placeholder?: (index: number) => string;
+    /** Optional keys whose kind's UNSET value is a valid value (ndots 0): the value that means unset instead. */
+    readonly unset?: number;
 }
 
-function key<S extends v.GenericSchema>(kind: KeyKind, description: string, schema: S): KeySpec<S> {
-    return { kind, description, schema };
+function key<S extends v.GenericSchema>(kind: KeyKind, description: string, schema: S, unset?: number): KeySpec<S> {
+    return unset === undefined ? { kind, description, schema } : { kind, description, schema, unset };
 }
 
 function secretKey<S extends v.GenericSchema>(kind: KeyKind, description: string, schema: S, placeholder: (index: number) => string): KeySpec<S> {
@@ -59,13 +61,18 @@ export function isOptional(spec: KeySpec): boolean {
     return missing.success && missing.output === undefined;
 }
 
-/** The `default:` Pulumi.yaml declares for a key: its default, UNSET for optional keys, none for required ones. */
+/** The value that means "not set" for an optional key (see UNSET); never a valid value of the key. */
+export function unsetValue(spec: KeySpec): string | number | readonly string[] {
+    if (spec.kind === "boolean") throw new Error("an optional boolean key needs a default");
+    return spec.unset ?? UNSET[spec.kind];
+}
+
+/** The `default:` Pulumi.yaml declares for a key: its default, the unset value for optional keys, none for required ones. */
 export function declaredDefault(spec: KeySpec): unknown {
     const missing = parseMissing(spec);
     if (!missing.success) return undefined;
     if (missing.output !== undefined) return missing.output;
-    if (spec.kind === "boolean") throw new Error("an optional boolean key needs a default");
-    return UNSET[spec.kind];
+    return unsetValue(spec);
 }
 
 const int = (min: number, max: number) => rule.wholeNumber(min, max, `is below ${min}`, `is above ${max}`);
@@ -160,7 +167,7 @@ export const configKeys = {
     idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", v.optional(rule.pem("PRIVATE KEY")), () => "-----BEGIN PRIVATE KEY-----\nmock\n-----END PRIVATE KEY-----\n"),
     idpAlbScheme: key("string", "`internet-facing` or `internal` ALB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpAlbGroupName: key("string", "ALB IngressGroup to share one ALB with other Ingresses.", v.optional(rule.dnsLabelName)),
-    idpDnsNdots: key("integer", "Pod dnsConfig ndots option (0: the cluster default, 5).", v.optional(int(1, 15))),
+    idpDnsNdots: key("integer", "Pod dnsConfig ndots option (-1: the cluster default, 5).", v.optional(int(0, 15)), -1),
     idpDnsSearches: key("array", "Pod dnsConfig extra search domains.", v.optional(rule.uniqueList(rule.hostname), () => [])),
 
     // --- NetworkPolicies

@@ -8,8 +8,9 @@ import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver } from "../components/addons/types";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, UNSET, configKeys, isOptional } from "./keys";
+import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isOptional, unsetValue } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
+import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { awsRegion } from "./rules";
 
@@ -223,12 +224,8 @@ function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
     }
     const zones = c.availabilityZones?.length ?? 0;
     const privateCidrs = c.vpcMode === VpcMode.Existing ? (c.existingPrivateSubnetCidrs ?? []) : zones >= 1 && zones <= 6 && parseCidr(c.vpcCidr) ? planSubnets(c.vpcCidr, zones).privateCidrs : [];
-    c.idpNodePortSourceRanges.forEach((range, i) => {
-        const block = parseCidr(range);
-        const clash = privateCidrs.find((p) => block && parseCidr(p) && cidrsOverlap(block, parseCidr(p)!));
-        // `add` prefixes the project; the index names the offending entry.
-        if (clash) add(`idpNodePortSourceRanges[${i}]` as ConfigKey, `${show(range)} overlaps private subnet ${clash}, where pods take their addresses: the NetworkPolicy would admit every pod`);
-    });
+    // `add` prefixes the project; the index names the offending entry.
+    for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, privateCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, message);
 }
 
 /** Add-on rules: each add-on's prerequisites are on. */
@@ -261,7 +258,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     const decoded: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(configKeys) as [ConfigKey, KeySpec][]) {
         const text = raw[fullKey(name)];
-        if (text === undefined || (spec.kind !== "boolean" && isOptional(spec) && text === unsetText(spec.kind))) continue;
+        if (text === undefined || (spec.kind !== "boolean" && isOptional(spec) && text === unsetText(spec))) continue;
         if (spec.secret && !secrets.has(fullKey(name))) {
             problems.push({ key: fullKey(name), message: `is a secret but is stored in plain text: set it with \`pulumi config set --secret ${fullKey(name)}\` (--path for list entries) and remove the plain value` });
             continue;
@@ -295,17 +292,21 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     return { ...parsed.output, stack, region: region!, clusterName: parsed.output.clusterName ?? `idp-${stack}` };
 }
 
-/** How the CLI hands the program a key's UNSET default. */
-function unsetText(kind: Exclude<KeyKind, "boolean">): string {
-    const unset = UNSET[kind];
+/** How the CLI hands the program a key's unset default. */
+function unsetText(spec: KeySpec): string {
+    const unset = unsetValue(spec);
     return typeof unset === "string" ? unset : JSON.stringify(unset);
 }
 
 /** Keys whose stack value is a secret (the SDK knows; its check is internal, hence the guard). */
 function secretConfigKeys(config: Record<string, string>): string[] {
     const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-    if (typeof isConfigSecret !== "function") return Object.keys(config);
-    return Object.keys(config).filter((k) => isConfigSecret(k));
+    if (typeof isConfigSecret === "function") return Object.keys(config).filter((k) => isConfigSecret(k));
+    // Fail closed: without the SDK's answer no secret key can be shown to be encrypted.
+    if (Object.entries(configKeys).some(([k, s]) => (s as KeySpec).secret && config[fullKey(k)] !== undefined && config[fullKey(k)] !== unsetText(s as KeySpec))) {
+        throw new Error("this @pulumi/pulumi does not expose runtime.isConfigSecret, so secret config keys cannot be checked; use the version in package.json");
+    }
+    return [];
 }
 
 /** Reads and validates the current stack's configuration. Throws ConfigError before any resource exists. */

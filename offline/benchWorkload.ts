@@ -18,6 +18,7 @@ export function appsProgram(instances: number): () => void {
                 host: `idp-${i}.${args.idp.host}`,
                 ingress: IngressKind.None,
                 nodePort: undefined,
+                nodePortSourceRanges: undefined,
                 nlb: undefined,
                 provider: platform.kubernetesProvider,
             });

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 // js-yaml: the Pulumi SDK already loads it, so reading stack files costs no extra module load.
-import { load as parseYaml } from "js-yaml";
+import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import type { KeySpec } from "../config/keys";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
@@ -49,70 +49,109 @@ export interface StackConfig {
 
 interface ConfigDeclaration {
     type?: string;
+    items?: { type?: string };
     default?: unknown;
     value?: unknown;
     secret?: boolean;
 }
+
+/** A stack file the CLI would refuse, or one with a secret in plain text; the message is the whole story. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+/** YAML 1.2 core, as Pulumi reads its files: `2024-01-01` stays a string, not a date. */
+const readYaml = (file: string): unknown => parseYaml(fs.readFileSync(file, "utf8"), { schema: CORE_SCHEMA });
 
 /** A config value as the CLI hands it to a program: strings as they are, anything else as JSON. */
 const configText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
 
 const isSecure = (value: unknown): value is { secure: string } => value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value;
 
+/** The CLI's list of keys: 'a', 'b' and 'c'. */
+const keyList = (keys: string[]) => keys.sort().map((k) => `'${k}'`).join(", ").replace(/, ([^,]*)$/, " and $1");
+
 /**
- * A stack value with every `secure:` entry, at any depth, replaced by a stand-in (ciphertext needs
- * the stack's secrets provider): the key's placeholder from the config registry, which passes the
- * key's rule, or a marked string. `secure` says whether any entry was a secret.
+ * A stack value with every `secure:` entry replaced by a stand-in (ciphertext needs the stack's
+ * secrets provider): the key's placeholder from the config registry, which passes the key's rule,
+ * or a marked string. `secure` says whether any entry was a secret. A list the registry declares
+ * secret must be secure entry by entry: the program is told only that the key holds a secret.
  */
-function revealStandIns(key: string, value: unknown, kind: string | undefined): { value: unknown; secure: boolean } {
-    // The registry loads component modules, so only a stack file with secrets loads it here.
+function revealStandIns(key: string, value: unknown): { value: unknown; secure: boolean } {
+    // The registry loads component modules; it is loaded by the program anyway.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { PROJECT, configKeys } = require("../config/keys") as { PROJECT: string; configKeys: Record<string, KeySpec> };
     const spec = key.startsWith(`${PROJECT}:`) ? configKeys[key.slice(PROJECT.length + 1)] : undefined;
     const standIn = (index: number) => spec?.placeholder?.(index) ?? `mock-secret-value-for-${key}`;
-    if (isSecure(value)) return { value: kind === "array" ? JSON.stringify([standIn(0)]) : standIn(0), secure: true };
-    if (Array.isArray(value)) {
-        const entries = value.map((entry, i) => (isSecure(entry) ? { value: standIn(i), secure: true } : { value: entry, secure: false }));
-        return { value: entries.map((e) => e.value), secure: entries.some((e) => e.secure) };
+    if (isSecure(value)) return { value: standIn(0), secure: true };
+    if (!Array.isArray(value)) return { value, secure: false };
+    const plain = value.map((entry, i) => (isSecure(entry) ? -1 : i)).filter((i) => i >= 0);
+    if (spec?.secret && plain.length > 0 && plain.length < value.length) {
+        throw new StackFileError(`${key}[${plain[0]}] is stored in plain text, but ${key} is a secret: set each entry with \`pulumi config set --secret --path '${key}[${plain[0]}]' ...\``);
     }
-    return { value, secure: false };
+    return { value: value.map((entry, i) => (isSecure(entry) ? standIn(i) : entry)), secure: plain.length < value.length };
+}
+
+/** Whether a stack value fits the type Pulumi.yaml declares, as the CLI checks it. */
+function fitsDeclaredType(declaration: ConfigDeclaration, value: unknown): boolean {
+    const scalar = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+    switch (declaration.type) {
+        case "string":
+            return scalar !== undefined;
+        case "integer":
+            return scalar !== undefined && /^-?\d+$/.test(scalar);
+        case "boolean":
+            return scalar === "true" || scalar === "false";
+        case "array":
+            return Array.isArray(value) && value.every((e) => typeof e === "string" || isSecure(e));
+        default:
+            return true;
+    }
 }
 
 /**
  * Reads Pulumi.yaml and Pulumi.<stack>.yaml and merges them the way the CLI does before it starts a
  * program: a declared key the stack leaves unset gets its declared default; a declared key with
- * neither fails, naming every such key; a declared secret must be stored encrypted; a value with a
- * `secure:` entry anywhere is a secret key.
+ * neither fails, naming every such key; values must fit their declared type (so a secret list is
+ * set entry by entry with --path); a declared secret must be stored encrypted; a value with a
+ * `secure:` entry is a secret key.
  */
 export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig {
-    const projectFile = parseYaml(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, ConfigDeclaration> };
+    const projectFile = readYaml(path.join(root, "Pulumi.yaml")) as { name: string; config?: Record<string, ConfigDeclaration> };
     const project = projectFile.name;
     const file = path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`No stack file ${path.relative(process.cwd(), file)}: known stacks are ${knownStacks(root).join(", ")}`);
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    if (!fs.existsSync(file)) throw new StackFileError(`No stack file ${path.relative(process.cwd(), file)}: known stacks are ${knownStacks(root).join(", ")}`);
+    const doc = (readYaml(file) ?? {}) as { config?: Record<string, unknown> };
     const declared = new Map(Object.entries(projectFile.config ?? {}).map(([name, d]) => [name.includes(":") ? name : `${project}:${name}`, d]));
+    const shortName = (key: string) => (key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
-        const { value, secure } = revealStandIns(key, raw, declared.get(key)?.type);
+        const declaration = declared.get(key);
+        // A top-level secret is text to the CLI, never a list; its plaintext is not known here.
+        if (declaration && !(isSecure(raw) ? declaration.type !== "array" : fitsDeclaredType(declaration, raw))) {
+            const type = declaration.type === "array" ? `array<${declaration.items?.type ?? "string"}>` : declaration.type;
+            throw new StackFileError(`Stack '${stack}' with configuration key '${shortName(key)}' must be of type '${type}'`);
+        }
+        const { value, secure } = revealStandIns(key, raw);
         values[key] = configText(value);
         if (secure) secretKeys.push(key);
     }
     const missing: string[] = [];
     for (const [key, declaration] of declared) {
-        const name = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key;
-        if (declaration.secret && !secretKeys.includes(key)) {
-            if (key in values || declaration.default !== undefined) throw new Error(`Stack '${stack}' with configuration key '${name}' must be encrypted as it's secret`);
+        const fallback = declaration.default ?? declaration.value;
+        if (declaration.secret && !secretKeys.includes(key) && (key in values || (fallback !== undefined && fallback !== null))) {
+            throw new StackFileError(`Stack '${stack}' with configuration key '${shortName(key)}' must be encrypted as it's secret`);
         }
         if (key in values) continue;
-        const fallback = declaration.default ?? declaration.value;
         if (fallback !== undefined && fallback !== null) values[key] = configText(fallback);
-        else if (key.startsWith(`${project}:`)) missing.push(name);
+        else if (key.startsWith(`${project}:`)) missing.push(shortName(key));
     }
-    if (missing.length > 0) {
-        throw new Error(`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${missing.sort().map((k) => `'${k}'`).join(", ")}`);
-    }
+    if (missing.length > 0) throw new StackFileError(`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${keyList(missing)}`);
     return { project, values, secretKeys };
 }
 

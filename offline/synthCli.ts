@@ -1,7 +1,7 @@
 // `npm run synth -- <stack> [--out DIR]`: the program for one stack under the mocked cloud.
 import type { Io } from "../cli/netpol";
 import { ConfigError } from "../config/loadConfig";
-import { PROJECT_ROOT, knownStacks } from "./mockCloud";
+import { PROJECT_ROOT, StackFileError, knownStacks } from "./mockCloud";
 import { synthStack } from "./synth";
 
 const usage = (root: string) => "usage: npm run synth -- <stack> [--out DIR]   (stacks: " + knownStacks(root).join(", ") + ")";
@@ -34,8 +34,8 @@ export async function runSynthCli(argv: readonly string[], io: Io, root = PROJEC
         io.stdout(`synth ${args.stack}: ${result.resourceCount} resources, ${result.objectCount} Kubernetes objects -> ${result.dir}/\n`);
         return 0;
     } catch (e) {
-        // Config errors already list every problem by key; anything else keeps its stack trace.
-        io.stderr(`${e instanceof ConfigError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
+        // Config and stack-file errors already say what is wrong; anything else keeps its stack trace.
+        io.stderr(`${e instanceof ConfigError || e instanceof StackFileError ? e.message : e instanceof Error ? e.stack : String(e)}\n`);
         return 1;
     }
 }

@@ -7,7 +7,7 @@ import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameSer
 import { Route, TLS_SECRET, albIngress, idpCertificate, nginxIngress } from "./ingress";
 import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
 import { DatabaseMode, IngressKind } from "./types";
-import { NetworkPolicyArgs, idpTrafficIntent } from "./trafficIntent";
+import { NetworkPolicyArgs, idpTrafficIntent, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { EnvVar, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
 import { withPreviousType } from "../aliases";
@@ -136,8 +136,20 @@ export class IdpApplication extends pulumi.ComponentResource {
     /** In-cluster DNS names of every Service, by Service name. */
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
+    /** A NodePort behind default-deny needs its clients named, outside the pods' subnets, and opened on the nodes. */
+    private static checkNodePort(name: string, args: IdpApplicationArgs): void {
+        const ranges = args.nodePortSourceRanges ?? [];
+        const problems: string[] = [];
+        if (args.nodePort === undefined && ranges.length > 0) problems.push("nodePortSourceRanges is given without nodePort");
+        if (args.nodePort !== undefined && args.networkPolicies && ranges.length === 0) problems.push("nodePort behind networkPolicies needs nodePortSourceRanges: default-deny drops every other client");
+        if (ranges.length > 0 && !args.nodeSecurityGroupId) problems.push("nodePortSourceRanges needs nodeSecurityGroupId, where the port is opened to them");
+        if (args.networkPolicies) problems.push(...nodePortRangeProblems(ranges, args.networkPolicies.privateSubnetCidrs).map((p) => `nodePortSourceRanges[${p.index}]: ${p.message}`));
+        if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+    }
+
     constructor(name: string, args: IdpApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpApplication", name, {}, withPreviousType("idp-eks:idp:IdpApplication", opts));
+        IdpApplication.checkNodePort(name, args);
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const after = (...deps: (pulumi.Resource | undefined)[]) => ({ ...k8sOpts, dependsOn: deps.filter((d): d is pulumi.Resource => !!d) });

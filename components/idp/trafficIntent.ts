@@ -3,6 +3,7 @@ import { ExtraRule, PeerPods, TrafficIntent } from "../networkPolicy/generator";
 import { LoadBalancerScheme } from "../addons/types";
 import { IDP_SELECTOR } from "./workload";
 import { IngressKind } from "./types";
+import { cidrsOverlap, parseCidr } from "../network/cidr";
 
 /** The ingress-nginx chart's controller pod labels (release name ingress-nginx). */
 export const INGRESS_NGINX_CONTROLLER: PeerPods = {
@@ -69,4 +70,16 @@ export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): Traffi
         acmeHttp01Solver: p.acmeHttp01 && e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
         extraRules: p.extraRules,
     };
+}
+
+/**
+ * NodePort client ranges that would admit pods: pods take their addresses in the private subnets,
+ * so a range overlapping them lets every pod through the NodePort policy. Pure.
+ */
+export function nodePortRangeProblems(ranges: readonly string[], privateSubnetCidrs: readonly string[]): { index: number; message: string }[] {
+    return ranges.flatMap((range, index) => {
+        const block = parseCidr(range);
+        const clash = block && privateSubnetCidrs.find((p) => parseCidr(p) && cidrsOverlap(block, parseCidr(p)!));
+        return clash ? [{ index, message: `${JSON.stringify(range)} overlaps private subnet ${clash}, where pods take their addresses: the NetworkPolicy would admit every pod` }] : [];
+    });
 }

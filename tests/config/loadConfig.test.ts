@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as parseYaml } from "js-yaml";
 import * as v from "valibot";
-import { ConfigError, UNSET, configKeys, declaredDefault, isOptional, validateConfig } from "../../config";
+import { ConfigError, configKeys, declaredDefault, isOptional, unsetValue, validateConfig } from "../../config";
 import { NatGatewayMode, VpcMode } from "../../components/network/types";
 import { PROJECT_ROOT, StackConfig } from "../../offline/mockCloud";
 import { stackConfig } from "../harness";
@@ -92,13 +92,14 @@ describe("config: loading and validating a stack", () => {
     });
 
     it("reads the unset values Pulumi.yaml declares for optional keys as not set", () => {
-        const c = validated(stackConfig("dev", { "idp-eks:idpNodePort": 0, "idp-eks:idpNodePortSourceRanges": [], "idp-eks:idpDnsNdots": 0 }), "dev");
+        const c = validated(stackConfig("dev", { "idp-eks:idpNodePort": 0, "idp-eks:idpNodePortSourceRanges": [], "idp-eks:idpDnsNdots": -1 }), "dev");
         assert.equal(c.clusterName, "idp-dev");
         assert.equal(c.existingVpcId, undefined);
         assert.equal(c.existingPublicSubnetIds, undefined);
         assert.equal(c.idpAutoscaleMaxReplicas, undefined);
         assert.equal(c.idpNodePort, undefined);
         assert.equal(c.idpDnsNdots, undefined);
+        assert.equal(validated(stackConfig("dev", { "idp-eks:idpDnsNdots": 0 }), "dev").idpDnsNdots, 0, "ndots 0 is a setting, not unset");
     });
 
     it("rejects keys of the existing-VPC mode when the VPC is created", () => {
@@ -134,8 +135,9 @@ describe("config: Pulumi.yaml declares every key", () => {
             // the loader enforces secrecy instead (tested below).
             assert.equal(declared.secret, undefined, "no key is declared secret: true");
             assert.deepEqual(declared.default, declaredDefault(spec));
-            if (isOptional(spec) && spec.kind !== "array" && spec.kind !== "boolean") {
-                assert.equal(v.safeParse(spec.schema, UNSET[spec.kind]).success, false, `the unset value ${JSON.stringify(UNSET[spec.kind])} must not be a valid ${name}`);
+            // An empty list means "none" either way; any other unset value must not be a value the key can take.
+            if (isOptional(spec) && spec.kind !== "array") {
+                assert.equal(v.safeParse(spec.schema, unsetValue(spec)).success, false, `the unset value ${JSON.stringify(unsetValue(spec))} must not be a valid ${name}`);
             }
         });
     }

@@ -29,12 +29,32 @@ describe("mocked cloud: stack config as the CLI hands it to the program", () => 
 
     it("fails like the CLI when a declared key has neither a value nor a default, naming every such key", () => {
         const { "idp-eks:idpHost": _host, "idp-eks:idpImage": _image, ...rest } = devStack();
-        assert.throws(() => readStackConfig("test", project(rest)), /^Error: Stack 'test' is missing configuration values 'idpHost', 'idpImage'$/);
+        assert.throws(() => readStackConfig("test", project(rest)), /^StackFileError: Stack 'test' is missing configuration values 'idpHost' and 'idpImage'$/);
     });
 
     it("fails like the CLI when a key declared secret would get a plain default", () => {
         const projectFile = "name: idp-eks\nruntime: nodejs\nconfig:\n  token:\n    type: string\n    secret: true\n    default: none\n";
         assert.throws(() => readStackConfig("test", project({ "aws:region": "us-east-1" }, projectFile)), /Stack 'test' with configuration key 'token' must be encrypted as it's secret/);
+    });
+
+    it("fails like the CLI on a value that does not fit its declared type, such as a list set as one secret", () => {
+        assert.throws(() => readStackConfig("test", project({ ...devStack(), "idp-eks:idpSecretEnv": { secure: "v1:AAAA" } })), /Stack 'test' with configuration key 'idpSecretEnv' must be of type 'array<string>'/);
+        assert.throws(() => readStackConfig("test", project({ ...devStack(), "idp-eks:idpReplicas": "two" })), /configuration key 'idpReplicas' must be of type 'integer'/);
+    });
+
+    it("refuses a secret list with an entry in plain text (the program cannot tell which entries were secure)", () => {
+        const root = project({ ...devStack(), "idp-eks:idpSecretEnv": [{ secure: "v1:AAAA" }, "DB_PASSWORD=hunter2"] });
+        assert.throws(() => readStackConfig("test", root), (e: Error) => {
+            assert.match(e.message, /idp-eks:idpSecretEnv\[1\] is stored in plain text, but idp-eks:idpSecretEnv is a secret/);
+            assert.doesNotMatch(e.message, /hunter2/);
+            return true;
+        });
+    });
+
+    it("reads dates as the text they are, as Pulumi's YAML does", () => {
+        const root = project(devStack());
+        fs.appendFileSync(path.join(root, "Pulumi.test.yaml"), "  idp-eks:idpAlbGroupName: 2024-01-01\n");
+        assert.equal(readStackConfig("test", root).values["idp-eks:idpAlbGroupName"], "2024-01-01");
     });
 
     it("reads secure: values at any depth as secrets, with stand-ins that pass the keys' rules", async () => {

@@ -177,10 +177,23 @@ describe("networkPolicy: per stack", () => {
         const program = () => {
             const args = platformArgs(loadConfig());
             const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
-            new IdpApplication("standalone", { ...args.idp, provider, ingress: IngressKind.None, networkPolicies: { ...args.idp.networkPolicies!, enforced: false } });
+            new IdpApplication("standalone", { ...args.idp, provider, ingress: IngressKind.None, nodeSecurityGroupId: "sg-0123456789abcdef0", networkPolicies: { ...args.idp.networkPolicies!, enforced: false } });
         };
         const attempt = await attemptEvaluation({ stack: "dev", config, program });
         assert.match(String(attempt.error), /networkPolicies given for a cluster that does not enforce them/);
         assert.equal(ofType(attempt.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0);
+    });
+
+    it("the IdpApplication component itself refuses a NodePort whose clients would include pods, or that nothing opens", async () => {
+        const config = stackConfig("dev");
+        const program = () => {
+            const args = platformArgs(loadConfig());
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            new IdpApplication("standalone", { ...args.idp, provider, ingress: IngressKind.None, nodePortSourceRanges: ["10.10.0.0/16"] });
+        };
+        const attempt = await attemptEvaluation({ stack: "dev", config, program });
+        assert.match(String(attempt.error), /nodePortSourceRanges needs nodeSecurityGroupId/);
+        assert.match(String(attempt.error), /nodePortSourceRanges\[0\]: "10\.10\.0\.0\/16" overlaps private subnet 10\.10\.0\.0\/19/);
+        assert.equal(ofType(attempt.resources, "kubernetes:core/v1:Service").length, 0);
     });
 });
