@@ -196,3 +196,16 @@ export type ConfigShape = { [K in ConfigKey]: (typeof configKeys)[K]["schema"] }
 
 /** The validated values, keyed like the config (defaults applied). */
 export type ConfigValues = v.InferOutput<v.ObjectSchema<ConfigShape, undefined>>;
+
+/** The registry entry of a full config key (`idp-eks:vpcCidr`); undefined for other namespaces and unknown keys. */
+export function keySpecOf(fullKey: string): KeySpec | undefined {
+    return fullKey.startsWith(`${PROJECT}:`) ? (configKeys as Record<string, KeySpec>)[fullKey.slice(PROJECT.length + 1)] : undefined;
+}
+
+/** Whether the text Pulumi hands the program for a key sets it: not absent, and not its unset default. */
+export function isSet(spec: KeySpec, text: string | undefined): text is string {
+    if (text === undefined) return false;
+    if (spec.kind === "boolean" || !isOptional(spec)) return true;
+    const unset = unsetValue(spec);
+    return text !== (typeof unset === "string" ? unset : JSON.stringify(unset));
+}

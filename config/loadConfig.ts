@@ -3,16 +3,17 @@
 // the user writes it in Pulumi.<stack>.yaml.
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "valibot";
-import { cidrContains, cidrsOverlap, parseCidr, planSubnets } from "../components/network/cidr";
+import { cidrContains, cidrsOverlap, parseCidr } from "../components/network/cidr";
 import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver } from "../components/addons/types";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isOptional, unsetValue } from "./keys";
+import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { awsRegion } from "./rules";
+import { subnetCidrs } from "./platformArgs";
 
 export const REGION_KEY = "aws:region";
 
@@ -222,10 +223,8 @@ function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
         add("idpNodePortSourceRanges", "is required when idpNodePort is set: list the CIDRs of the clients that may use the NodePort (a VPN or bastion range)");
         return;
     }
-    const zones = c.availabilityZones?.length ?? 0;
-    const privateCidrs = c.vpcMode === VpcMode.Existing ? (c.existingPrivateSubnetCidrs ?? []) : zones >= 1 && zones <= 6 && parseCidr(c.vpcCidr) ? planSubnets(c.vpcCidr, zones).privateCidrs : [];
     // `add` prefixes the project; the index names the offending entry.
-    for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, privateCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, message);
+    for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, subnetCidrs(c).privateSubnetCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, message);
 }
 
 /** Add-on rules: each add-on's prerequisites are on. */
@@ -258,7 +257,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     const decoded: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(configKeys) as [ConfigKey, KeySpec][]) {
         const text = raw[fullKey(name)];
-        if (text === undefined || (spec.kind !== "boolean" && isOptional(spec) && text === unsetText(spec))) continue;
+        if (!isSet(spec, text)) continue;
         if (spec.secret && !secrets.has(fullKey(name))) {
             problems.push({ key: fullKey(name), message: `is a secret but is stored in plain text: set it with \`pulumi config set --secret ${fullKey(name)}\` (--path for list entries) and remove the plain value` });
             continue;
@@ -292,18 +291,12 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     return { ...parsed.output, stack, region: region!, clusterName: parsed.output.clusterName ?? `idp-${stack}` };
 }
 
-/** How the CLI hands the program a key's unset default. */
-function unsetText(spec: KeySpec): string {
-    const unset = unsetValue(spec);
-    return typeof unset === "string" ? unset : JSON.stringify(unset);
-}
-
 /** Keys whose stack value is a secret (the SDK knows; its check is internal, hence the guard). */
 function secretConfigKeys(config: Record<string, string>): string[] {
     const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
     if (typeof isConfigSecret === "function") return Object.keys(config).filter((k) => isConfigSecret(k));
     // Fail closed: without the SDK's answer no secret key can be shown to be encrypted.
-    if (Object.entries(configKeys).some(([k, s]) => (s as KeySpec).secret && config[fullKey(k)] !== undefined && config[fullKey(k)] !== unsetText(s as KeySpec))) {
+    if ((Object.entries(configKeys) as [ConfigKey, KeySpec][]).some(([k, s]) => s.secret && isSet(s, config[fullKey(k)]))) {
         throw new Error("this @pulumi/pulumi does not expose runtime.isConfigSecret, so secret config keys cannot be checked; use the version in package.json");
     }
     return [];

@@ -2,17 +2,25 @@
 import { IdpPlatformArgs } from "../components/platform";
 import { parseLabels, parseTaints } from "../components/cluster/nodeGroup";
 import { VpcMode } from "../components/network/types";
-import { PlatformConfig } from "./loadConfig";
+import type { PlatformConfig } from "./loadConfig";
+import type { ConfigValues } from "./keys";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseMode } from "../components/idp/types";
 import { AcmeSolver } from "../components/addons/types";
-import { planSubnets } from "../components/network/cidr";
+import { MAX_PLANNED_ZONES, planSubnets } from "../components/network/cidr";
 import { parseEnv, parseRoutes } from "../components/idp";
 
-/** Subnet CIDRs per tier, known before anything exists: the network's plan, or the existing subnets. */
-export function subnetCidrs(c: PlatformConfig): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
-    if (c.vpcMode === VpcMode.Existing) return { publicSubnetCidrs: c.existingPublicSubnetCidrs!, privateSubnetCidrs: c.existingPrivateSubnetCidrs! };
-    const plan = planSubnets(c.vpcCidr, c.availabilityZones!.length);
+type SubnetKeys = "vpcMode" | "vpcCidr" | "availabilityZones" | "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs";
+
+/**
+ * Subnet CIDRs per tier, known before anything exists: the network's plan, or the existing subnets.
+ * Config validation uses it too, before the zones are known to be valid: none are planned then.
+ */
+export function subnetCidrs(c: Pick<ConfigValues, SubnetKeys>): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
+    if (c.vpcMode === VpcMode.Existing) return { publicSubnetCidrs: c.existingPublicSubnetCidrs ?? [], privateSubnetCidrs: c.existingPrivateSubnetCidrs ?? [] };
+    const zones = c.availabilityZones?.length ?? 0;
+    if (zones < 1 || zones > MAX_PLANNED_ZONES) return { publicSubnetCidrs: [], privateSubnetCidrs: [] };
+    const plan = planSubnets(c.vpcCidr, zones);
     return { publicSubnetCidrs: plan.publicCidrs, privateSubnetCidrs: plan.privateCidrs };
 }
 

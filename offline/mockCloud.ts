@@ -81,10 +81,9 @@ const keyList = (keys: string[]) => keys.sort().map((k) => `'${k}'`).join(", ").
  * secret must be secure entry by entry: the program is told only that the key holds a secret.
  */
 function revealStandIns(key: string, value: unknown): { value: unknown; secure: boolean } {
-    // The registry loads component modules; it is loaded by the program anyway.
+    // The registry loads component modules (which the program loads anyway), so not at import time.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { PROJECT, configKeys } = require("../config/keys") as { PROJECT: string; configKeys: Record<string, KeySpec> };
-    const spec = key.startsWith(`${PROJECT}:`) ? configKeys[key.slice(PROJECT.length + 1)] : undefined;
+    const spec = (require("../config/keys") as { keySpecOf: (fullKey: string) => KeySpec | undefined }).keySpecOf(key);
     const standIn = (index: number) => spec?.placeholder?.(index) ?? `mock-secret-value-for-${key}`;
     if (isSecure(value)) return { value: standIn(0), secure: true };
     if (!Array.isArray(value)) return { value, secure: false };

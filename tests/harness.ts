@@ -1,6 +1,6 @@
 // Shared test helpers over the one mocked cloud (offline/mockCloud.ts).
 import * as assert from "node:assert/strict";
-import { KeySpec, PROJECT, configKeys } from "../config/keys";
+import { keySpecOf } from "../config/keys";
 import { Attempt, Evaluation, RecordedResource, StackConfig, attemptEvaluation, evaluate, readStackConfig } from "../offline/mockCloud";
 
 export { RecordedResource } from "../offline/mockCloud";
@@ -16,7 +16,7 @@ export function stackConfig(stack: string, overrides: Overrides = {}): StackConf
     for (const [k, v] of Object.entries(overrides)) {
         if (v === undefined) delete values[k];
         else values[k] = typeof v === "string" ? v : JSON.stringify(v);
-        if (k.startsWith(`${PROJECT}:`) && (configKeys as Record<string, KeySpec>)[k.slice(PROJECT.length + 1)]?.secret) secretKeys.add(k);
+        if (keySpecOf(k)?.secret) secretKeys.add(k);
     }
     return { ...base, values, secretKeys: [...secretKeys] };
 }

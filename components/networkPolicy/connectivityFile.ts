@@ -88,7 +88,7 @@ export interface ConnectivityCase {
     probes: Probe[];
 }
 
-const fieldPath = (issue: v.BaseIssue<unknown>) => (issue.path ?? []).map(({ key: p }) => p as PropertyKey).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+const fieldPath = (issue: v.BaseIssue<unknown>) => (issue.path ?? []).map(({ key }) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("").replace(/^\./, "");
 
 /** Checks the schema cannot express: CIDRs, excepts inside their cidr, endPort, references to pods. */
 function semanticProblems(c: v.InferOutput<typeof caseSchema>): string[] {
