@@ -20,6 +20,7 @@ export = function idpEks() {
         oidcProviderUrl: p.oidcProviderUrl,
         clusterSecurityGroupId: p.clusterSecurityGroupId,
         nodeRoleArn: p.nodeRoleArn,
+        clusterCreatorArn: p.clusterCreatorArn,
         region: pulumi.output(config.region),
         idpNamespace: p.idpNamespace,
         publicUrls: p.publicUrls,

@@ -3,6 +3,7 @@
 import * as v from "valibot";
 import { NatGatewayMode, VpcMode } from "../components/network/types";
 import { CapacityType, ControlPlaneLogType, NodeAmiType } from "../components/cluster/types";
+import { CLOUDWATCH_RETENTION_DAYS } from "../components/cluster/logging";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../components/addons/types";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { DEFAULT_CONTROLLER_VERSION } from "../components/addons/loadBalancerController/iamPolicy";
@@ -98,6 +99,7 @@ export const configKeys = {
     endpointPublicAccess: key("boolean", "Serve the API endpoint on the internet (limited to publicAccessCidrs).", v.optional(v.boolean(), false)),
     publicAccessCidrs: key("array", "CIDRs allowed to reach the public API endpoint. Required when endpointPublicAccess is true; nothing is opened implicitly.", v.optional(rule.uniqueList(rule.cidr))),
     controlPlaneLogTypes: key("array", "Control plane logs sent to CloudWatch: api, audit, authenticator, controllerManager, scheduler.", v.optional(rule.uniqueList(rule.oneOf(ControlPlaneLogType)), () => [ControlPlaneLogType.Api, ControlPlaneLogType.Audit, ControlPlaneLogType.Authenticator])),
+    controlPlaneLogRetentionDays: key("integer", "Days CloudWatch keeps control plane logs (log group /aws/eks/<clusterName>/cluster, created before the cluster): one of CloudWatch's values 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.", v.optional(v.pipe(v.number(), v.check((n) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(n), `is not a CloudWatch Logs retention period (expected one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days)`)), 90)),
     secretsEncryption: key("boolean", "Envelope-encrypt Kubernetes Secrets with KMS (a key is created unless secretsKmsKeyArn is set).", v.optional(v.boolean(), true)),
     secretsKmsKeyArn: key("string", "Existing KMS key for secrets encryption instead of a created one.", v.optional(rule.kmsKeyArn)),
     deletionProtection: key("boolean", "EKS deletion protection, and Pulumi `protect` on the cluster and its KMS key.", v.optional(v.boolean(), true)),

@@ -102,6 +102,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             endpointPublicAccess: c.endpointPublicAccess,
             publicAccessCidrs: c.publicAccessCidrs,
             controlPlaneLogTypes: c.controlPlaneLogTypes,
+            controlPlaneLogRetentionDays: c.controlPlaneLogRetentionDays,
             secretsEncryption: c.secretsEncryption,
             secretsKmsKeyArn: c.secretsKmsKeyArn,
             deletionProtection: c.deletionProtection,

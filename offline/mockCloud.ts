@@ -36,6 +36,8 @@ export interface RecordedResource {
     deleteBeforeReplace: boolean;
     /** Previous type tokens this resource answers to (alias specs that change the type). */
     aliasTypes: string[];
+    /** Previous URNs this resource answers to, resolved from its alias specs. */
+    aliasUrns?: string[];
     /** Inputs as sent to the engine; secrets shown as "[secret]", unknowns as "[unknown]". */
     inputs: Record<string, unknown>;
 }
@@ -210,6 +212,20 @@ function masked(value: unknown): unknown {
     return SECRET_PLACEHOLDER;
 }
 
+/** The URN an alias stands for: a URN as given, or a spec's name/type/parent with the resource's own as defaults. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function aliasUrn(alias: any, type: string, name: string, parent: string): string | undefined {
+    if (alias.getUrn?.()) return alias.getUrn();
+    const spec = alias.getSpec?.();
+    if (!spec) return undefined;
+    const parentUrn: string = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+    // urn:pulumi:<stack>::<project>::<parent type chain>::<name>; a child's type is prefixed by its parent's last type.
+    const parentType = parentUrn ? parentUrn.split("::")[2].split("$").pop() : "";
+    const stack = spec.getStack() || pulumi.getStack();
+    const project = spec.getProject() || pulumi.getProject();
+    return `urn:pulumi:${stack}::${project}::${parentType ? `${parentType}$` : ""}${spec.getType() || type}::${spec.getName() || name}`;
+}
+
 const providerUrn = (ref: string) => (ref ? ref.split("::").slice(0, -1).join("::") : "");
 
 /** AWS service name of a type token (`aws:ec2/vpc:Vpc` -> `ec2`). */
@@ -256,6 +272,9 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
             return { ...inputs };
         case "aws:route53/record:Record":
             return { ...inputs, fqdn: inputs.name };
+        case "pulumi:index:Stash":
+            // The first value stored; a new stash stores its input.
+            return { ...inputs, output: inputs.input };
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...inputs, arn, latestVersion: 1 };
         case "aws:kms/key:Key":
@@ -282,13 +301,24 @@ function mockKubeconfig(clusterName: string, region: string) {
     };
 }
 
+/** Who runs the program: its STS caller ARN and the IAM principal behind it (the role, with its path, for an assumed role). */
+export interface MockCaller {
+    arn: string;
+    issuerArn: string;
+}
+export const DEFAULT_CALLER: MockCaller = { arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, issuerArn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock` };
+
 /** Answers the invokes the program uses; anything else is a test failure, not a silent echo. */
-function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<string, unknown> {
+function mockCall(args: pulumi.runtime.MockCallArgs, region: string, caller: MockCaller): Record<string, unknown> {
     switch (args.token) {
         case "aws:index/getPartition:getPartition":
             return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "MOCKUSER" };
+            return { id: caller.arn.split(":")[4], accountId: caller.arn.split(":")[4], arn: caller.arn, userId: "MOCKUSER" };
+        case "aws:iam/getSessionContext:getSessionContext":
+            // Only the caller's own session is known here.
+            if (args.inputs.arn !== caller.arn) throw new Error(`mockCloud: getSessionContext of ${args.inputs.arn}, not the caller ${caller.arn}`);
+            return { id: caller.arn, arn: caller.arn, issuerArn: caller.issuerArn, issuerId: "MOCKISSUER", issuerName: caller.issuerArn.split("/").pop(), sessionName: "" };
         case "aws:index/getRegion:getRegion":
             return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
         default:
@@ -323,6 +353,8 @@ export interface EvaluateOptions {
     config?: StackConfig;
     /** Defaults to the real program, index.ts. */
     program?: Program;
+    /** The identity running the program (getCallerIdentity, getSessionContext); defaults to DEFAULT_CALLER. */
+    caller?: MockCaller;
 }
 
 /**
@@ -344,7 +376,7 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
     const problems: string[] = [];
     const call = (a: pulumi.runtime.MockCallArgs) => {
         try {
-            return mockCall(a, region);
+            return mockCall(a, region, opts.caller ?? DEFAULT_CALLER);
         } catch (e) {
             problems.push((e as Error).message);
             throw e;
@@ -392,6 +424,8 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
                 deleteBeforeReplace: req.getDeletebeforereplace() === true,
                 // eslint-disable-next-line @typescript-eslint/no-explicit-any
                 aliasTypes: req.getAliasesList().map((a: any) => a.getSpec()?.getType()).filter((t: string | undefined) => !!t),
+                // eslint-disable-next-line @typescript-eslint/no-explicit-any
+                aliasUrns: req.getAliasesList().map((a: any) => aliasUrn(a, req.getType(), req.getName(), req.getParent())).filter((u: string | undefined) => !!u).sort(),
                 inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
             });
             callback(err, resp);

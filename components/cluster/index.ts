@@ -4,11 +4,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData } from "./nodeGroup";
 import { ControlPlaneLogType } from "./types";
+import { explicitAdminPrincipals, principalKey, samePrincipal } from "./accessEntries";
+import { controlPlaneLogGroupName } from "./logging";
 import { podIdentityTrustPolicy } from "../addons/awsIdentity";
 import { withPreviousType } from "../aliases";
 
 export * from "./types";
 export * from "./nodeGroup";
+export * from "./accessEntries";
+export * from "./logging";
 
 /** What a Cluster is; the platform fills in the network and tags. */
 export interface ClusterSettings {
@@ -21,13 +25,22 @@ export interface ClusterSettings {
     /** CIDRs allowed to the public endpoint; required when it is on. */
     publicAccessCidrs?: string[];
     controlPlaneLogTypes: ControlPlaneLogType[];
+    /**
+     * Retention of the control plane log group `/aws/eks/<clusterName>/cluster`, which this creates
+     * before the cluster (one of CLOUDWATCH_RETENTION_DAYS; default 90).
+     */
+    controlPlaneLogRetentionDays?: number;
     /** Envelope-encrypt Secrets with KMS. */
     secretsEncryption: boolean;
     /** Use this KMS key instead of creating one. */
     secretsKmsKeyArn?: string;
     /** EKS deletion protection plus Pulumi `protect` on the cluster and its key. */
     deletionProtection: boolean;
-    /** IAM principals given cluster-admin through access entries. */
+    /**
+     * IAM principals given cluster-admin through access entries, one entry per principal keyed by
+     * its ARN. The identity that creates the cluster is admin through EKS's creator grant and gets
+     * no entry of its own (see `clusterCreatorArn`).
+     */
     adminPrincipalArns: string[];
     nodeGroups: NodeGroupArgs[];
     /** Run the VPC CNI network policy agent; without it EKS ignores every NetworkPolicy. */
@@ -45,6 +58,12 @@ export interface ClusterArgs extends ClusterSettings {
     publicSubnetIds: pulumi.Input<string[]>;
     /** Subnets for nodes and pods. */
     privateSubnetIds: pulumi.Input<string[]>;
+    /**
+     * What gives the private subnets their way out (NAT gateways, routes, route-table associations;
+     * Network's `egressReady`). Nodes wait for it to join, and the Kubernetes provider depends on it,
+     * so destroy keeps egress until the controllers have deleted their load balancers.
+     */
+    egressReady?: pulumi.Resource[];
     tags?: Record<string, string>;
 }
 
@@ -64,8 +83,16 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly nodeRoleArn: pulumi.Output<string>;
     /** Whether NetworkPolicies are enforced in this cluster. */
     public readonly networkPolicyEnforced: pulumi.Output<boolean>;
-    /** Provider for Kubernetes resources in this cluster; waits for the nodes. */
+    /** Provider for Kubernetes resources in this cluster; waits for the nodes, egress and the add-ons workloads need. */
     public readonly provider: k8s.Provider;
+    /** The EKS Pod Identity agent add-on: controllers using Pod Identity wait for it. */
+    public readonly podIdentityAgent: aws.eks.Addon;
+    /** The EBS CSI driver add-on: workloads with volumes wait for it (and are deleted before it). */
+    public readonly ebsCsiDriver: aws.eks.Addon;
+    /** The IAM principal (role ARN for an assumed role) that created the cluster: admin through EKS's creator grant. */
+    public readonly clusterCreatorArn: pulumi.Output<string>;
+    /** The control plane log group, created before the cluster with its retention. */
+    public readonly controlPlaneLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:Cluster", name, {}, withPreviousType("idp-eks:cluster:Cluster", opts));
@@ -86,6 +113,14 @@ export class Cluster extends pulumi.ComponentResource {
             new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: secretsKey.keyId }, parent);
         }
 
+        // Created before the cluster, so EKS writes into it instead of creating it with no expiry and
+        // leaving it behind on destroy.
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+            name: controlPlaneLogGroupName(args.clusterName),
+            retentionInDays: args.controlPlaneLogRetentionDays ?? 90,
+            tags,
+        }, { parent: this, protect: args.deletionProtection });
+
         const cluster = new eks.Cluster(name, {
             name: args.clusterName,
             version: args.kubernetesVersion,
@@ -97,15 +132,7 @@ export class Cluster extends pulumi.ComponentResource {
             skipDefaultNodeGroup: true,
             skipDefaultSecurityGroups: true,
             authenticationMode: eks.AuthenticationMode.Api,
-            accessEntries: Object.fromEntries(args.adminPrincipalArns.map((arn, i) => [`admin-${i}`, {
-                principalArn: arn,
-                accessPolicies: {
-                    clusterAdmin: {
-                        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-                        accessScope: { type: "cluster" },
-                    },
-                },
-            }])),
+            // Access entries are created below, keyed by principal.
             createOidcProvider: true,
             endpointPrivateAccess: args.endpointPrivateAccess,
             endpointPublicAccess: args.endpointPublicAccess,
@@ -116,7 +143,9 @@ export class Cluster extends pulumi.ComponentResource {
             // The VPC CNI is managed below as an EKS add-on with network policy enforcement on.
             useDefaultVpcCni: true,
             tags,
-        }, { parent: this, protect: args.deletionProtection });
+        }, { parent: this, protect: args.deletionProtection, dependsOn: [logGroup] });
+
+        this.clusterCreatorArn = this.accessEntries(name, args, cluster, partition);
 
         // Add-ons take the cluster by name; the explicit dependency orders them after it.
         const afterCluster = { parent: this, dependsOn: [cluster] };
@@ -129,7 +158,7 @@ export class Cluster extends pulumi.ComponentResource {
             resolveConflictsOnUpdate: "OVERWRITE",
             tags,
         }, afterCluster);
-        new aws.eks.Addon(`${name}-pod-identity-agent`, {
+        const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
             clusterName: args.clusterName,
             addonName: "eks-pod-identity-agent",
             resolveConflictsOnCreate: "OVERWRITE",
@@ -157,6 +186,7 @@ export class Cluster extends pulumi.ComponentResource {
         const attachments = NODE_ROLE_POLICIES.map((p) =>
             new aws.iam.RolePolicyAttachment(`${name}-node-${p}`, { role: nodeRole.name, policyArn: managedPolicy(p) }, parent));
 
+        const egressReady = args.egressReady ?? [];
         const nodeGroups = args.nodeGroups.map((ng) => {
             const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-${ng.name}`, {
                 description: `Nodes of ${args.clusterName}/${ng.name}: IMDSv2 only, encrypted gp3 root volume`,
@@ -180,14 +210,15 @@ export class Cluster extends pulumi.ComponentResource {
                 tags,
             }, {
                 parent: this,
-                // Nodes join with the network policy agent configured, and only once they can pull images.
-                dependsOn: [cluster, vpcCni, ...attachments],
+                // Nodes join with the network policy agent configured, and only once they can pull images
+                // (attached policies, and a route out through NAT from the private subnets).
+                dependsOn: [cluster, vpcCni, ...attachments, ...egressReady],
                 // A cluster autoscaler owns the live node count; config only sets the initial one.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });
         });
 
-        new aws.eks.Addon(`${name}-ebs-csi-driver`, {
+        const ebsCsiDriver = new aws.eks.Addon(`${name}-ebs-csi-driver`, {
             clusterName: args.clusterName,
             addonName: "aws-ebs-csi-driver",
             podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
@@ -207,10 +238,17 @@ export class Cluster extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [cluster, ...nodeGroups] });
         }
 
+        // Every Kubernetes resource uses this provider, so it is created after, and destroyed before,
+        // what the controllers and workloads need: nodes, the private subnets' egress (controllers call
+        // AWS APIs to delete their load balancers), Pod Identity (their credentials) and the EBS CSI
+        // driver (volumes detach and are deleted by it).
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: cluster.kubeconfigJson,
             enableServerSideApply: true,
-        }, { parent: this, dependsOn: nodeGroups });
+        }, { parent: this, dependsOn: [...nodeGroups, ...egressReady, podIdentityAgent, ebsCsiDriver] });
+        this.podIdentityAgent = podIdentityAgent;
+        this.ebsCsiDriver = ebsCsiDriver;
+        this.controlPlaneLogGroupName = logGroup.name;
 
         // The name as the created cluster reports it, so whatever takes it (Pod Identity associations,
         // add-ons outside this component) waits for the cluster instead of racing its creation.
@@ -232,6 +270,50 @@ export class Cluster extends pulumi.ComponentResource {
             nodeSecurityGroupId: this.nodeSecurityGroupId,
             nodeRoleArn: this.nodeRoleArn,
             networkPolicyEnforced: this.networkPolicyEnforced,
+            clusterCreatorArn: this.clusterCreatorArn,
+            controlPlaneLogGroupName: this.controlPlaneLogGroupName,
+        });
+    }
+
+    /**
+     * One access entry (with the cluster-admin policy) per admin principal, keyed by its ARN, except
+     * for the cluster's creator, whom EKS made admin already. The creator is recorded once, in a
+     * Stash, from the identity that ran the `pulumi up` creating it (for an assumed role its IAM
+     * role, with the role's path, as aws.iam.getSessionContext resolves it), so later deployments by
+     * other identities neither add a conflicting entry nor remove one. Returns the creator.
+     */
+    private accessEntries(name: string, args: ClusterArgs, cluster: eks.Cluster, partition: pulumi.Output<string>): pulumi.Output<string> {
+        const caller = aws.getCallerIdentityOutput({}, { parent: this }).arn;
+        const principal = aws.iam.getSessionContextOutput({ arn: caller }, { parent: this }).issuerArn;
+        const creator = new pulumi.Stash(`${name}-creator`, { input: principal }, { parent: this }).output as pulumi.Output<string>;
+        const clusterName = cluster.eksCluster.name;
+        const policyArn = pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
+        return creator.apply((creatorArn: string) => {
+            if (args.adminPrincipalArns.some((arn) => samePrincipal(arn, creatorArn))) {
+                pulumi.log.warn(`adminPrincipalArns: ${creatorArn} created cluster ${args.clusterName} and is its admin through EKS's creator grant; it gets no access entry of its own (a second one fails with 409)`, this);
+            }
+            const explicit = explicitAdminPrincipals(args.adminPrincipalArns, creatorArn);
+            for (const arn of explicit) {
+                const key = principalKey(arn);
+                // Before entries were keyed by principal, pulumi-eks created them as children of the
+                // eks.Cluster, named `<name>-admin-<index>` with a `-clusterAdmin` policy association
+                // (createAccessEntries in nodejs/eks/cluster/authenticationMode.ts): adopt them by
+                // their position in the list as it is at the upgrade, instead of replacing them.
+                const legacy = `${name}-admin-${args.adminPrincipalArns.indexOf(arn)}`;
+                const legacyEntryUrn = pulumi.createUrn(legacy, "aws:eks/accessEntry:AccessEntry", cluster);
+                const entry = new aws.eks.AccessEntry(`${name}-admin-${key}`, {
+                    clusterName,
+                    principalArn: arn,
+                    tags: args.tags ?? {},
+                }, { parent: this, aliases: [{ name: legacy, parent: cluster }] });
+                new aws.eks.AccessPolicyAssociation(`${name}-admin-${key}`, {
+                    clusterName,
+                    principalArn: arn,
+                    policyArn,
+                    accessScope: { type: "cluster" },
+                }, { parent: this, dependsOn: [entry], aliases: [{ name: `${legacy}-clusterAdmin`, parent: legacyEntryUrn }] });
+            }
+            return creatorArn;
         });
     }
 }

@@ -2,18 +2,27 @@
 // or ExternalName Services aliasing managed endpoints (prod). Either way the IdP connects to
 // `postgres` and `redis` in its namespace, so its connection strings are the same in every stack.
 import { containerSecurityContext, podSecurityContext } from "./workload";
+import { VolumeRetention } from "./types";
 
+/** The platform's encrypted gp3 StorageClass (one per cluster, owned by the platform). */
 export const STORAGE_CLASS = "idp-gp3-encrypted";
 
-/** Encrypted gp3 through the EBS CSI driver; volumes outlive their claims. */
-export function encryptedGp3StorageClass() {
+/** The StorageClass an IdpApplication creates for itself when given none: its own name, from its namespace. */
+export const ownStorageClassName = (namespace: string) => `${namespace}-gp3-encrypted`;
+
+/**
+ * Encrypted gp3 through the EBS CSI driver. A dynamically provisioned volume takes the class's
+ * reclaimPolicy (Kubernetes docs, Storage Classes: "Delete" by default, "Retain" to keep the volume
+ * after its claim is deleted), so retention follows the stack's protection.
+ */
+export function encryptedGp3StorageClass(name: string, retention: VolumeRetention) {
     return {
         apiVersion: "storage.k8s.io/v1" as const,
         kind: "StorageClass" as const,
-        metadata: { name: STORAGE_CLASS },
+        metadata: { name },
         provisioner: "ebs.csi.aws.com",
         parameters: { type: "gp3", encrypted: "true" },
-        reclaimPolicy: "Retain",
+        reclaimPolicy: retention,
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,
     };
@@ -27,6 +36,10 @@ export interface Datastore {
     storageGiB: number;
     /** Secret holding the password, as env var <passwordEnv>. */
     passwordSecret: string;
+    /** StorageClass of the volume. */
+    storageClassName: string;
+    /** Whether the claim (and, with the class's reclaimPolicy, the volume) outlives the StatefulSet. */
+    volumeRetention: VolumeRetention;
 }
 
 const RUN_AS = 999; // the postgres and redis users in the official images
@@ -41,8 +54,9 @@ function statefulSet(namespace: string, d: Datastore, container: Record<string, 
             serviceName: `${d.name}-headless`,
             replicas: 1,
             selector: { matchLabels: { app: d.name } },
-            // Data stays when the StatefulSet is deleted or scaled down.
-            persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+            // Claims go with the StatefulSet only where volumes are not retained; scaling down never
+            // drops data (StatefulSet persistentVolumeClaimRetentionPolicy, Kubernetes docs).
+            persistentVolumeClaimRetentionPolicy: { whenDeleted: d.volumeRetention, whenScaled: VolumeRetention.Retain },
             template: {
                 metadata: { labels },
                 spec: {
@@ -64,7 +78,7 @@ function statefulSet(namespace: string, d: Datastore, container: Record<string, 
             },
             volumeClaimTemplates: [{
                 metadata: { name: "data" },
-                spec: { accessModes: ["ReadWriteOnce"], storageClassName: STORAGE_CLASS, resources: { requests: { storage: `${d.storageGiB}Gi` } } },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: d.storageClassName, resources: { requests: { storage: `${d.storageGiB}Gi` } } },
             }],
         },
     };

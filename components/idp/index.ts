@@ -3,10 +3,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LoadBalancerScheme } from "../addons/types";
-import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameService, postgresStatefulSet, redisStatefulSet } from "./datastores";
+import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameService, ownStorageClassName, postgresStatefulSet, redisStatefulSet } from "./datastores";
 import { Route, TLS_SECRET, albIngress, idpCertificate, nginxIngress } from "./ingress";
 import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
-import { DatabaseMode, IngressKind } from "./types";
+import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { EnvVar, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
@@ -25,6 +25,14 @@ export interface IdpDatabaseArgs {
     postgresImage?: string;
     redisImage?: string;
     storageGiB?: number;
+    /**
+     * In-cluster: an existing StorageClass for the volumes (IdpPlatform passes the cluster's one).
+     * Without it the IdpApplication creates its own encrypted gp3 class, named after its namespace,
+     * so no other instance depends on it.
+     */
+    storageClassName?: string;
+    /** In-cluster: keep volumes when the datastores are deleted (default Retain); IdpPlatform follows deletionProtection. */
+    volumeRetention?: VolumeRetention;
     /** External: managed endpoints (RDS, ElastiCache) the ExternalName Services alias. */
     externalPostgresHost?: string;
     externalRedisHost?: string;
@@ -117,6 +125,11 @@ export interface IdpApplicationArgs extends IdpSettings {
     loadBalancerController?: pulumi.Resource;
     ingressNginx?: pulumi.Resource;
     certManager?: pulumi.Resource;
+    /**
+     * What the datastores' volumes need (the StorageClass given in database.storageClassName, the
+     * EBS CSI driver): the StatefulSets wait for it, and are deleted before it.
+     */
+    storage?: pulumi.Resource;
     /** Security group of the nodes, where the NodePort is opened to nodePortSourceRanges. */
     nodeSecurityGroupId?: pulumi.Input<string>;
     tags?: Record<string, string>;
@@ -184,12 +197,22 @@ export class IdpApplication extends pulumi.ComponentResource {
             { name: "SPRING_DATASOURCE_URL", value: `jdbc:postgresql://${serviceFqdn("postgres", ns)}:5432/idp` },
             { name: "SPRING_DATA_REDIS_HOST", value: serviceFqdn("redis", ns) },
         );
+        // Pods in this namespace get the load balancer controller's readiness gates from its pod
+        // webhook (namespace label elbv2.k8s.aws/pod-readiness-gate-inject), which acts only at pod
+        // creation: every workload here waits for the controller's release.
+        const gateWebhook = args.loadBalancerController;
         if (args.database.mode === DatabaseMode.InCluster) {
-            const storageClass = encryptedGp3StorageClass();
-            new k8s.storage.v1.StorageClass(`${name}-storage`, storageClass, k8sOpts);
+            const retention = args.database.volumeRetention ?? VolumeRetention.Retain;
+            let storageClassName = args.database.storageClassName;
+            let storage = args.storage;
+            if (!storageClassName) {
+                // Its own class, named after its namespace: deleting this instance deletes no one else's.
+                storageClassName = ownStorageClassName(ns);
+                storage = new k8s.storage.v1.StorageClass(`${name}-storage`, encryptedGp3StorageClass(storageClassName, retention), { ...k8sOpts, dependsOn: args.storage ? [args.storage] : [] });
+            }
             const stores: Datastore[] = [
-                { name: "postgres", image: args.database.postgresImage!, port: 5432, storageGiB: args.database.storageGiB ?? 20, passwordSecret: "postgres-credentials" },
-                { name: "redis", image: args.database.redisImage!, port: 6379, storageGiB: args.database.storageGiB ?? 20, passwordSecret: "redis-credentials" },
+                { name: "postgres", image: args.database.postgresImage!, port: 5432, storageGiB: args.database.storageGiB ?? 20, passwordSecret: "postgres-credentials", storageClassName, volumeRetention: retention },
+                { name: "redis", image: args.database.redisImage!, port: 6379, storageGiB: args.database.storageGiB ?? 20, passwordSecret: "redis-credentials", storageClassName, volumeRetention: retention },
             ];
             for (const store of stores) {
                 const password = new random.RandomPassword(`${name}-${store.name}`, { length: 32, special: false }, { parent: this });
@@ -203,7 +226,7 @@ export class IdpApplication extends pulumi.ComponentResource {
                     serviceNames.push(svc.metadata.name);
                 }
                 const set = store.name === "postgres" ? postgresStatefulSet(ns, store) : redisStatefulSet(ns, store);
-                new k8s.apps.v1.StatefulSet(`${name}-${store.name}`, set, after(namespace, secret));
+                new k8s.apps.v1.StatefulSet(`${name}-${store.name}`, set, after(namespace, secret, storage, gateWebhook));
             }
             env.push(
                 { name: "SPRING_DATASOURCE_USERNAME", value: "idp" },
@@ -240,7 +263,7 @@ export class IdpApplication extends pulumi.ComponentResource {
             preStopSleepSeconds: args.rollout.preStopSleepSeconds,
             terminationGracePeriodSeconds: args.rollout.terminationGracePeriodSeconds,
             dnsConfig: args.dnsConfig,
-        }), inNs);
+        }), after(namespace, gateWebhook));
 
         if (args.replicas > 1) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {

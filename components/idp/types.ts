@@ -14,3 +14,13 @@ export enum DatabaseMode {
     /** Managed services (RDS / ElastiCache) reached through ExternalName Services (prod). */
     External = "external",
 }
+
+/**
+ * What happens to a datastore's EBS volume when its claim or StatefulSet is deleted: kept
+ * (`Retain`, protected stacks) or deleted with it (`Delete`, so a destroyed dev stack leaves no
+ * volumes behind). Both the StorageClass reclaimPolicy and the StatefulSet's PVC retention follow it.
+ */
+export enum VolumeRetention {
+    Retain = "Retain",
+    Delete = "Delete",
+}

@@ -58,6 +58,12 @@ export class Network extends pulumi.ComponentResource {
     public readonly privateSubnetCidrs: pulumi.Output<string[]>;
     /** Number of NAT gateways created (0 in existing mode). */
     public readonly natGatewayCount: pulumi.Output<number>;
+    /**
+     * What the private subnets' way out is made of: NAT gateways, private route tables and their
+     * subnet associations (empty in existing mode). Nodes and controllers depend on it, so it is
+     * created before and destroyed after them.
+     */
+    public readonly egressReady: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:Network", name, {}, withPreviousType("idp-eks:network:Network", opts));
@@ -69,6 +75,7 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetCidrs = pulumi.output(built.publicSubnetCidrs);
         this.privateSubnetCidrs = pulumi.output(built.privateSubnetCidrs);
         this.natGatewayCount = pulumi.output(built.natGatewayCount);
+        this.egressReady = built.egressReady;
         this.registerOutputs({
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,
@@ -123,6 +130,7 @@ export class Network extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [igw] });
         });
 
+        const egressReady: pulumi.Resource[] = [...natGateways];
         const privateSubnets = zones.map((zone, i) => {
             const subnet = new aws.ec2.Subnet(`${name}-private-${zone}`, {
                 vpcId: vpc.id,
@@ -137,7 +145,7 @@ export class Network extends pulumi.ComponentResource {
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
                 tags: tags({ Name: `${name}-private-${zone}` }),
             }, opts);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, opts);
+            egressReady.push(routes, new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: subnet.id, routeTableId: routes.id }, opts));
             return subnet;
         });
 
@@ -148,6 +156,7 @@ export class Network extends pulumi.ComponentResource {
             publicSubnetCidrs: plan.publicCidrs,
             privateSubnetCidrs: plan.privateCidrs,
             natGatewayCount: natGateways.length,
+            egressReady,
         };
     }
 }
@@ -159,9 +168,10 @@ interface BuiltNetwork {
     publicSubnetCidrs: string[];
     privateSubnetCidrs: string[];
     natGatewayCount: number;
+    egressReady: pulumi.Resource[];
 }
 
 function adopt(args: NetworkArgs): BuiltNetwork {
     if (!args.existing) throw new Error("Network: args.existing is required in existing mode");
-    return { ...args.existing, natGatewayCount: 0 };
+    return { ...args.existing, natGatewayCount: 0, egressReady: [] };
 }

@@ -4,7 +4,7 @@ import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
 import { Cluster, ClusterSettings } from "../cluster";
 import { Network, NetworkSettings } from "../network";
-import { IdpApplication, IdpSettings } from "../idp";
+import { DatabaseMode, IdpApplication, IdpSettings, STORAGE_CLASS, VolumeRetention, encryptedGp3StorageClass } from "../idp";
 
 export interface LoadBalancerControllerSettings {
     chartVersion: string;
@@ -61,6 +61,8 @@ export class IdpPlatform extends pulumi.ComponentResource {
     public readonly oidcProviderUrl: pulumi.Output<string>;
     public readonly clusterSecurityGroupId: pulumi.Output<string>;
     public readonly nodeRoleArn: pulumi.Output<string>;
+    /** The IAM principal that created the cluster: cluster admin through EKS's creator grant, besides adminPrincipalArns. */
+    public readonly clusterCreatorArn: pulumi.Output<string>;
     /** Provider for more Kubernetes resources in the cluster. */
     public readonly kubernetesProvider: k8s.Provider;
     public readonly idpNamespace: pulumi.Output<string>;
@@ -78,6 +80,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
             vpcId: network.vpcId,
             publicSubnetIds: network.publicSubnetIds,
             privateSubnetIds: network.privateSubnetIds,
+            egressReady: network.egressReady,
             tags,
         }, parent);
 
@@ -97,8 +100,27 @@ export class IdpPlatform extends pulumi.ComponentResource {
         if (addons.ingressNginx && !loadBalancerController) throw new Error(`${name}: ingress-nginx needs the load balancer controller for its NLB`);
         const ingressNginx = addons.ingressNginx && loadBalancerController
             && new IngressNginx(`${name}-ingress-nginx`, { provider: cluster.provider, ...addons.ingressNginx, loadBalancerController: loadBalancerController.release }, parent);
+        // The cluster's encrypted gp3 StorageClass has one owner, the platform, so no IdP instance
+        // deletes it for the others. Volumes follow the stack's protection: kept when the cluster is
+        // protected, deleted with the stack otherwise (a destroyed dev stack leaves no EBS volumes).
+        const volumeRetention = args.idp.database.volumeRetention ?? (args.cluster.deletionProtection ? VolumeRetention.Retain : VolumeRetention.Delete);
+        const inCluster = args.idp.database.mode === DatabaseMode.InCluster;
+        const storageClass = inCluster && !args.idp.database.storageClassName
+            ? new k8s.storage.v1.StorageClass(`${name}-storage`, encryptedGp3StorageClass(STORAGE_CLASS, volumeRetention), {
+                parent: this,
+                provider: cluster.provider,
+                // Volumes are provisioned, attached and deleted by the EBS CSI driver.
+                dependsOn: [cluster.ebsCsiDriver],
+                // It used to be the IdpApplication's (same object name): adopted, not deleted and re-created.
+                aliases: [{ name: `${name}-idp-storage`, parent: pulumi.createUrn(`${name}-idp`, "idp-eks:index:IdpApplication", this) }],
+            })
+            : undefined;
         const idp = new IdpApplication(`${name}-idp`, {
             ...args.idp,
+            database: inCluster
+                ? { ...args.idp.database, storageClassName: args.idp.database.storageClassName ?? STORAGE_CLASS, volumeRetention }
+                : args.idp.database,
+            storage: storageClass ?? cluster.ebsCsiDriver,
             provider: cluster.provider,
             loadBalancerController: loadBalancerController ? loadBalancerController.release : undefined,
             ingressNginx: ingressNginx ? ingressNginx.release : undefined,
@@ -119,6 +141,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
         this.oidcProviderUrl = cluster.oidcProviderUrl;
         this.clusterSecurityGroupId = cluster.clusterSecurityGroupId;
         this.nodeRoleArn = cluster.nodeRoleArn;
+        this.clusterCreatorArn = cluster.clusterCreatorArn;
         this.kubernetesProvider = cluster.provider;
         this.idpNamespace = idp.namespace;
         this.publicUrls = idp.publicUrls;

@@ -37,6 +37,8 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "node group desired above max", overrides: { "idp-eks:nodeDesiredSize": 5, "idp-eks:nodeMaxSize": 4 }, key: "idp-eks:nodeDesiredSize", expect: /nodeMinSize <= nodeDesiredSize <= nodeMaxSize/ },
     { rule: "node count that is not a number", overrides: { "idp-eks:nodeMaxSize": "many" }, key: "idp-eks:nodeMaxSize", expect: /not a whole number/ },
     { rule: "malformed Kubernetes version", overrides: { "idp-eks:kubernetesVersion": "v1.34" }, key: "idp-eks:kubernetesVersion", expect: /expected "1.NN"/ },
+    // CloudWatch Logs PutRetentionPolicy accepts only its listed periods (45 days is not one of them).
+    { rule: "log retention CloudWatch does not offer", overrides: { "idp-eks:controlPlaneLogRetentionDays": 45 }, key: "idp-eks:controlPlaneLogRetentionDays", expect: /not a CloudWatch Logs retention period \(expected one of 1, 3, 5, .* 3653 days\)/ },
     { rule: "malformed admin ARN", overrides: { "idp-eks:adminPrincipalArns": ["arn:aws:iam::1234:role/admins"] }, key: "idp-eks:adminPrincipalArns[0]", expect: /12-digit account/ },
     { rule: "malformed KMS key ARN", overrides: { "idp-eks:secretsKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:alias/eks" }, key: "idp-eks:secretsKmsKeyArn", expect: /not a KMS key ARN/ },
     { rule: "malformed host name", overrides: { "idp-eks:idpHost": "Auth_Server" }, key: "idp-eks:idpHost", expect: /not a lower-case DNS host name/ },

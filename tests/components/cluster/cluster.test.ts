@@ -1,8 +1,19 @@
 import * as assert from "node:assert/strict";
 import { eksTaints, parseLabels, parseTaints } from "../../../components/cluster";
 import { TaintEffect } from "../../../components/cluster/types";
-import { Evaluation } from "../../../offline/mockCloud";
-import { dependsOn, evaluateStack, shippedStack, ofType, only } from "../../harness";
+import { Evaluation, RecordedResource, evaluate } from "../../../offline/mockCloud";
+import { dependsOn, evaluateStack, shippedStack, stackConfig, ofType, only } from "../../harness";
+
+const ADMIN_TYPES = ["aws:eks/accessEntry:AccessEntry", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"];
+/** Access entries and policy associations by principal: what an edit of adminPrincipalArns may touch. */
+const adminResources = (resources: readonly RecordedResource[]) => {
+    const by: Record<string, { urn: string; inputs: unknown }[]> = {};
+    for (const r of resources.filter((x) => ADMIN_TYPES.includes(x.type))) (by[r.inputs.principalArn as string] ??= []).push({ urn: r.urn, inputs: r.inputs });
+    return by;
+};
+const A = "arn:aws:iam::111122223333:role/platform-admins";
+const B = "arn:aws:iam::111122223333:role/ops/break-glass";
+const C = "arn:aws:iam::444455556666:user/alice";
 
 describe("cluster: node group value builders", () => {
     it("parses kubectl-style labels and taints and maps effects to the EKS API", () => {
@@ -30,17 +41,62 @@ describe("cluster: EKS per stack", () => {
         assert.deepEqual(nodes.inputs.subnetIds, ["us-east-1a", "us-east-1b", "us-east-1c"].map((z) => `mock-id-idp-prod-network-private-${z}`));
     });
 
-    it("uses API authentication with access entries for the configured admins, and an OIDC provider", () => {
+    it("uses API authentication with an access entry and cluster-admin policy per configured admin, and an OIDC provider", () => {
         const cluster = only(prod.resources, "eks:index:Cluster");
         assert.equal(cluster.inputs.authenticationMode, "API");
         assert.equal(cluster.inputs.createOidcProvider, true);
-        assert.deepEqual(cluster.inputs.accessEntries, {
-            "admin-0": {
-                principalArn: "arn:aws:iam::111122223333:role/platform-admins",
-                accessPolicies: { clusterAdmin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
-            },
+        // Entries are this component's own resources (keyed by principal), not pulumi-eks's index-keyed map.
+        assert.equal(cluster.inputs.accessEntries, undefined);
+        const entry = only(prod.resources, "aws:eks/accessEntry:AccessEntry");
+        assert.deepEqual(entry.inputs, { clusterName: "idp-prod", principalArn: "arn:aws:iam::111122223333:role/platform-admins", tags: { "idp-eks:cluster": "idp-prod", "idp-eks:stack": "prod" } });
+        const association = only(prod.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        assert.deepEqual(association.inputs, { clusterName: "idp-prod", principalArn: "arn:aws:iam::111122223333:role/platform-admins", policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } });
+        assert.ok(association.dependencies.includes(entry.urn), "a policy is associated with an existing entry");
+        assert.deepEqual(ofType(dev.resources, "aws:eks/accessEntry:AccessEntry"), []);
+    });
+
+    it("keys access entries by principal: removing the first of three admins leaves the other two with the same URNs and inputs", async () => {
+        // EKS allows one access entry per principal (CreateAccessEntry: ResourceInUseException when it
+        // exists), and Pulumi replaces create-before-delete, so an entry that moves to another
+        // principal's URN fails with 409, and under prod's protect is refused outright.
+        const three = adminResources((await evaluateStack("prod", { "idp-eks:adminPrincipalArns": [A, B, C] })).resources);
+        const two = adminResources((await evaluateStack("prod", { "idp-eks:adminPrincipalArns": [B, C] })).resources);
+        assert.deepEqual(Object.keys(three).sort(), [A, B, C].sort());
+        for (const arn of [A, B, C]) assert.equal(three[arn].length, 2, `${arn}: an entry and its cluster-admin association`);
+        assert.deepEqual(two, { [B]: three[B], [C]: three[C] });
+        // Reordering touches nothing either.
+        const reordered = adminResources((await evaluateStack("prod", { "idp-eks:adminPrincipalArns": [C, B] })).resources);
+        assert.deepEqual(reordered, two);
+    });
+
+    it("adopts prod's entry created by pulumi-eks as admin-0 through aliases instead of replacing it", () => {
+        // pulumi-eks 4.3 named them `<component>-<key>` under the eks.Cluster and the policy
+        // association `<component>-<key>-<policy>` under the entry (createAccessEntries,
+        // nodejs/eks/cluster/authenticationMode.ts); prod's only admin was key admin-0.
+        const entry = only(prod.resources, "aws:eks/accessEntry:AccessEntry");
+        assert.ok(entry.aliasUrns!.includes("urn:pulumi:prod::idp-eks::eks:index:Cluster$aws:eks/accessEntry:AccessEntry::idp-prod-cluster-admin-0"), entry.aliasUrns!.join(", "));
+        const association = only(prod.resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        assert.ok(association.aliasUrns!.includes("urn:pulumi:prod::idp-eks::aws:eks/accessEntry:AccessEntry$aws:eks/accessPolicyAssociation:AccessPolicyAssociation::idp-prod-cluster-admin-0-clusterAdmin"), association.aliasUrns!.join(", "));
+    });
+
+    it("gives the cluster's creator no access entry of its own, even listed as an assumed role with a path", async () => {
+        // pulumi-eks 4.3 creates the cluster with bootstrapClusterCreatorAdminPermissions: true
+        // (nodejs/eks/cluster/cluster.ts), so EKS makes the creator's IAM principal admin itself and an
+        // explicit entry for it fails with 409 (pulumi/pulumi-eks#2373). A role session's ARN drops the
+        // role's path (arn:aws:sts::<acct>:assumed-role/<name>/<session>); aws.iam.getSessionContext
+        // resolves it to the role ARN with the path, which is how the role is listed.
+        const deployer = "arn:aws:iam::111122223333:role/ci/deployer";
+        const run = await evaluate({
+            stack: "prod",
+            config: stackConfig("prod", { "idp-eks:adminPrincipalArns": [A, deployer] }),
+            caller: { arn: "arn:aws:sts::111122223333:assumed-role/deployer/gha-1234", issuerArn: deployer },
         });
-        assert.deepEqual(only(dev.resources, "eks:index:Cluster").inputs.accessEntries, {});
+        assert.deepEqual(Object.keys(adminResources(run.resources)), [A]);
+        assert.equal(run.outputs.clusterCreatorArn, deployer);
+        assert.ok(run.warnings.some((w) => w.includes(deployer) && /creator/.test(w)), run.warnings.join("\n"));
+        // The creator is recorded once, in state, so a later run by another identity keeps the same entries.
+        const stash = only(run.resources, "pulumi:index:Stash");
+        assert.equal(stash.inputs.input, deployer);
     });
 
     it("builds managed node groups from config: instance types, capacity, scaling, labels, taints", async () => {
@@ -105,6 +161,21 @@ describe("cluster: EKS per stack", () => {
         assert.deepEqual(cluster.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
         assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     });
+
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: creates the control plane log group before the cluster, with the configured retention`, async () => {
+            // EKS sends control plane logs to /aws/eks/<cluster-name>/cluster and creates that group
+            // itself, with no expiry and outside the stack, unless it exists first (EKS User Guide,
+            // "Send control plane logs to CloudWatch Logs").
+            const { resources } = stack === "dev" ? dev : prod;
+            const cluster = only(resources, "eks:index:Cluster");
+            const group = only(resources, "aws:cloudwatch/logGroup:LogGroup");
+            assert.equal(group.inputs.name, `/aws/eks/${cluster.inputs.name}/cluster`);
+            assert.equal(group.inputs.retentionInDays, Number(stackConfig(stack).values["idp-eks:controlPlaneLogRetentionDays"]));
+            assert.ok(cluster.dependencies.includes(group.urn), "the cluster waits for its log group");
+            assert.equal(group.protect, cluster.protect, "protected like the cluster");
+        });
+    }
 
     it("prod: secrets encrypted with a rotating KMS key; deletion protection and protect on cluster and key", () => {
         const cluster = only(prod.resources, "eks:index:Cluster");
