@@ -102,17 +102,17 @@ describe("idp: workload", () => {
         assert.equal(ofType(prod.resources, "kubernetes:core/v1:Service").filter((s) => obj(s).spec.type === "NodePort").length, 0);
     });
 
-    it("dev: PostgreSQL and Redis StatefulSets behind headless Services, with stable pod DNS and retained encrypted gp3 volumes", () => {
+    it("dev: PostgreSQL and Redis StatefulSets behind headless Services, with stable pod DNS and encrypted gp3 volumes deleted with the unprotected stack", () => {
         const sc = obj(only(dev.resources, "kubernetes:storage.k8s.io/v1:StorageClass"));
         assert.equal(sc.provisioner, "ebs.csi.aws.com");
         assert.deepEqual(sc.parameters, { type: "gp3", encrypted: "true" });
-        assert.equal(sc.reclaimPolicy, "Retain");
+        assert.equal(sc.reclaimPolicy, "Delete");
         for (const [name, port] of [["postgres", 5432], ["redis", 6379]] as const) {
             const headless = obj(named(dev.resources, "kubernetes:core/v1:Service", `${name}-headless`));
             assert.equal(headless.spec.clusterIP, "None");
             const set = obj(named(dev.resources, "kubernetes:apps/v1:StatefulSet", name));
             assert.equal(set.spec.serviceName, `${name}-headless`, "pod DNS <name>-0.<name>-headless");
-            assert.deepEqual(set.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+            assert.deepEqual(set.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Delete", whenScaled: "Retain" });
             assert.equal(set.spec.volumeClaimTemplates[0].spec.storageClassName, "idp-gp3-encrypted");
             assert.equal(set.spec.template.spec.containers[0].ports[0].containerPort, port);
             assert.equal(set.spec.template.spec.securityContext.runAsNonRoot, true);
