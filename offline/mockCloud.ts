@@ -38,6 +38,8 @@ export interface RecordedResource {
     aliasTypes: string[];
     /** Previous URNs this resource answers to, resolved from its alias specs. */
     aliasUrns?: string[];
+    /** customTimeouts given (Go durations, e.g. "900s"); absent when none is. */
+    customTimeouts?: { create?: string; update?: string; delete?: string };
     /** Inputs as sent to the engine; secrets shown as "[secret]", unknowns as "[unknown]". */
     inputs: Record<string, unknown>;
 }
@@ -427,6 +429,7 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
                 // eslint-disable-next-line @typescript-eslint/no-explicit-any
                 aliasUrns: req.getAliasesList().map((a: any) => aliasUrn(a, req.getType(), req.getName(), req.getParent())).filter((u: string | undefined) => !!u).sort(),
                 inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                ...(req.getCustomtimeouts() ? { customTimeouts: Object.fromEntries(Object.entries(req.getCustomtimeouts().toObject()).filter(([, t]) => t)) } : {}),
             });
             callback(err, resp);
         });

@@ -9,7 +9,8 @@ import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
 import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
-import { EnvVar, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
+import { ReadinessGate, deploymentAwaitSeconds } from "./rolloutTimeout";
+import { EnvVar, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
 import { withPreviousType } from "../aliases";
 
 export * from "./types";
@@ -18,6 +19,7 @@ export * from "./datastores";
 export * from "./ingress";
 export * from "./loadBalancing";
 export * from "./trafficIntent";
+export * from "./rolloutTimeout";
 
 export interface IdpDatabaseArgs {
     mode: DatabaseMode;
@@ -248,6 +250,16 @@ export class IdpApplication extends pulumi.ComponentResource {
         }
 
         const autoscaled = !!args.autoscaling;
+        // Each new pod passes the readiness gate of every load balancer with ip targets in front of
+        // it; at the autoscaler's maximum a rollout can outlast pulumi-kubernetes' 10-minute default.
+        const awaitSeconds = deploymentAwaitSeconds({
+            maxReplicas: Math.max(args.replicas, args.autoscaling?.maxReplicas ?? 0),
+            maxSurge: ROLLOUT_MAX_SURGE,
+            probePeriodSeconds: PROBE_PERIOD_SECONDS,
+            startupFailureThreshold: STARTUP_FAILURE_THRESHOLD,
+            gates: [...(args.ingress === IngressKind.Alb ? [ReadinessGate.Alb] : []), ...(args.nlb ? [ReadinessGate.Nlb] : [])],
+            ...args.rollout,
+        });
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, idpDeployment(ns, {
             image: args.image,
             // With an autoscaler the live count is its business; Pulumi would otherwise reset it on every up.
@@ -263,7 +275,7 @@ export class IdpApplication extends pulumi.ComponentResource {
             preStopSleepSeconds: args.rollout.preStopSleepSeconds,
             terminationGracePeriodSeconds: args.rollout.terminationGracePeriodSeconds,
             dnsConfig: args.dnsConfig,
-        }), after(namespace, gateWebhook));
+        }), { ...after(namespace, gateWebhook), customTimeouts: { create: `${awaitSeconds}s`, update: `${awaitSeconds}s` } });
 
         if (args.replicas > 1) {
             new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {

@@ -62,8 +62,17 @@ export interface DeploymentSpecArgs {
     dnsConfig?: { ndots?: number; searches?: string[] };
 }
 
+/** Probe timings of the IdP container; the Deployment's await timeout is derived from them. */
+export const PROBE_PERIOD_SECONDS = 10;
+export const PROBE_TIMEOUT_SECONDS = 3;
+/** The startup probe allows this many failed periods (5 minutes) before the kubelet restarts the container. */
+export const STARTUP_FAILURE_THRESHOLD = 30;
+/** Rolling update: never below the desired count, one extra pod at a time. */
+export const ROLLOUT_MAX_SURGE = 1;
+export const ROLLOUT_MAX_UNAVAILABLE = 0;
+
 export function idpDeployment(namespace: string, a: DeploymentSpecArgs) {
-    const probe = (path: string) => ({ httpGet: { path, port: "http" }, periodSeconds: 10, timeoutSeconds: 3 });
+    const probe = (path: string) => ({ httpGet: { path, port: "http" }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: PROBE_TIMEOUT_SECONDS });
     return {
         apiVersion: "apps/v1" as const,
         kind: "Deployment" as const,
@@ -72,7 +81,7 @@ export function idpDeployment(namespace: string, a: DeploymentSpecArgs) {
             ...(a.replicas === undefined ? {} : { replicas: a.replicas }),
             selector: { matchLabels: IDP_SELECTOR },
             // Never drop below the desired count: a new pod must be ready before an old one goes.
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: ROLLOUT_MAX_UNAVAILABLE, maxSurge: ROLLOUT_MAX_SURGE } },
             template: {
                 metadata: { labels: IDP_LABELS },
                 spec: {
@@ -94,7 +103,7 @@ export function idpDeployment(namespace: string, a: DeploymentSpecArgs) {
                         ],
                         env: a.env,
                         ...(a.envSecretName ? { envFrom: [{ secretRef: { name: a.envSecretName } }] } : {}),
-                        startupProbe: { ...probe(a.livenessPath), failureThreshold: 30 },
+                        startupProbe: { ...probe(a.livenessPath), failureThreshold: STARTUP_FAILURE_THRESHOLD },
                         readinessProbe: { ...probe(a.readinessPath), failureThreshold: 3 },
                         livenessProbe: { ...probe(a.livenessPath), failureThreshold: 3 },
                         lifecycle: { preStop: { sleep: { seconds: a.preStopSleepSeconds } } },
