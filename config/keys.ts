@@ -103,7 +103,7 @@ export const configKeys = {
     secretsEncryption: key("boolean", "Envelope-encrypt Kubernetes Secrets with KMS (a key is created unless secretsKmsKeyArn is set).", v.optional(v.boolean(), true)),
     secretsKmsKeyArn: key("string", "Existing KMS key for secrets encryption instead of a created one.", v.optional(rule.kmsKeyArn)),
     deletionProtection: key("boolean", "EKS deletion protection, and Pulumi `protect` on the cluster and its KMS key.", v.optional(v.boolean(), true)),
-    adminPrincipalArns: key("array", "IAM roles/users given cluster-admin through EKS access entries (the deployer is admin already).", v.optional(rule.uniqueList(rule.iamPrincipalArn), () => [])),
+    adminPrincipalArns: key("array", "IAM roles/users given cluster-admin through EKS access entries, one per principal; the identity that created the cluster is admin already and gets none.", v.optional(rule.uniqueList(rule.iamPrincipalArn), () => [])),
 
     // --- managed node group
     nodeInstanceTypes: key("array", "Instance types of the managed node group (several help SPOT capacity).", v.optional(v.pipe(rule.uniqueList(rule.instanceType), v.minLength(1, "is empty (expected at least one instance type)")), () => ["m6i.large"])),

@@ -285,6 +285,8 @@ export class Cluster extends pulumi.ComponentResource {
     private accessEntries(name: string, args: ClusterArgs, cluster: eks.Cluster, partition: pulumi.Output<string>): pulumi.Output<string> {
         const caller = aws.getCallerIdentityOutput({}, { parent: this }).arn;
         const principal = aws.iam.getSessionContextOutput({ arn: caller }, { parent: this }).issuerArn;
+        // A Stash's output keeps the first value stored even when its input changes later (Pulumi docs,
+        // Concepts, "Stash"): the creator, not whoever runs this deployment.
         const creator = new pulumi.Stash(`${name}-creator`, { input: principal }, { parent: this }).output as pulumi.Output<string>;
         const clusterName = cluster.eksCluster.name;
         const policyArn = pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;

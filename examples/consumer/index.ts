@@ -17,6 +17,8 @@ const cluster = new Cluster("eks", {
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
+    // Nodes wait for NAT routes; the Kubernetes provider (and so every controller) is destroyed before them.
+    egressReady: network.egressReady,
     endpointPrivateAccess: true,
     endpointPublicAccess: false,
     controlPlaneLogTypes: [ControlPlaneLogType.Api, ControlPlaneLogType.Audit, ControlPlaneLogType.Authenticator],
