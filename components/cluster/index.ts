@@ -286,7 +286,9 @@ export class Cluster extends pulumi.ComponentResource {
         const caller = aws.getCallerIdentityOutput({}, { parent: this }).arn;
         const principal = aws.iam.getSessionContextOutput({ arn: caller }, { parent: this }).issuerArn;
         // A Stash's output keeps the first value stored even when its input changes later (Pulumi docs,
-        // Concepts, "Stash"): the creator, not whoever runs this deployment.
+        // Concepts, "Stash"; pulumi/pulumi pkg/resource/deploy/builtins.go: Create, previews included,
+        // copies input to output, Update keeps the old output): the creator, not whoever runs this
+        // deployment, and known in the first preview too.
         const creator = new pulumi.Stash(`${name}-creator`, { input: principal }, { parent: this }).output as pulumi.Output<string>;
         const clusterName = cluster.eksCluster.name;
         const policyArn = pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
