@@ -116,7 +116,35 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
 
 const isNetworkPolicy = (r: PolicyResource) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
+/** Whether the stack's EKS cluster has deletion protection (eks.Cluster component or aws.eks.Cluster); undefined without a cluster. */
+function clusterProtected(resources: PolicyResource[]): boolean | undefined {
+    const cluster = resources.find((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster");
+    return cluster ? cluster.props.deletionProtection === true : undefined;
+}
+
 export const stackPolicies: StackValidationPolicy[] = [
+    {
+        name: "volume-retention-follows-protection",
+        description: "Volumes are retained exactly when the cluster is protected: StorageClass reclaimPolicy and StatefulSet PVC retention (whenDeleted) are Retain with deletion protection and Delete without.",
+        enforcementLevel: "mandatory",
+        validateStack: (args, report) => {
+            const protectedCluster = clusterProtected(args.resources);
+            if (protectedCluster === undefined) return;
+            const expected = protectedCluster ? "Retain" : "Delete";
+            const why = protectedCluster ? "the cluster is protected, so its data must survive a delete" : "the cluster is not protected, so a destroy would orphan the volumes";
+            for (const r of args.resources) {
+                // A provisioned volume takes its class's reclaimPolicy (default Delete); a StatefulSet's claims
+                // stay after it unless whenDeleted is Delete (default Retain). Kubernetes docs: Storage Classes; StatefulSets.
+                if (r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && (r.props.reclaimPolicy ?? "Delete") !== expected) {
+                    report(`StorageClass ${r.props.metadata?.name} has reclaimPolicy ${r.props.reclaimPolicy ?? "Delete"}, expected ${expected}: ${why}`);
+                }
+                if (r.type === "kubernetes:apps/v1:StatefulSet" && (r.props.spec?.volumeClaimTemplates ?? []).length > 0) {
+                    const whenDeleted = r.props.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? "Retain";
+                    if (whenDeleted !== expected) report(`StatefulSet ${r.props.metadata?.name} keeps whenDeleted ${whenDeleted}, expected ${expected}: ${why}`);
+                }
+            }
+        },
+    },
     {
         name: "network-policy-enforcement",
         description: "Where NetworkPolicies exist, the VPC CNI network policy agent enforces them.",

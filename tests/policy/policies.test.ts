@@ -42,6 +42,22 @@ describe("policy pack", () => {
         assert.deepEqual(findings(fromRecorded((await shippedStack("prod")).resources), PROD), []);
     });
 
+    it("volume-retention-follows-protection: retained volumes on an unprotected cluster, and deletable ones on a protected cluster, are findings", () => {
+        const cluster = (deletionProtection: boolean) => asPolicyResource("eks:index:Cluster", { deletionProtection });
+        const sc = (reclaimPolicy?: string) => asPolicyResource("kubernetes:storage.k8s.io/v1:StorageClass", { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", ...(reclaimPolicy ? { reclaimPolicy } : {}) });
+        const set = (whenDeleted?: string) => asPolicyResource("kubernetes:apps/v1:StatefulSet", {
+            metadata: { name: "db", namespace: "apps" },
+            spec: { ...(whenDeleted ? { persistentVolumeClaimRetentionPolicy: { whenDeleted, whenScaled: "Retain" } } : {}), volumeClaimTemplates: [{ metadata: { name: "data" } }], template: { spec: { containers: [] } } },
+        });
+        const retention = (rs: PolicyResource[]) => findings([...rs, denyAll, cniOn]).filter((f) => f.startsWith("volume-retention-follows-protection"));
+        // Unprotected (dev): Retain orphans volumes on destroy; the StatefulSet default (no policy) is Retain too.
+        assert.equal(retention([cluster(false), sc("Retain"), set()]).length, 2);
+        assert.deepEqual(retention([cluster(false), sc("Delete"), set("Delete")]), []);
+        // Protected (prod): the StorageClass default, Delete, would lose data with its claim.
+        assert.equal(retention([cluster(true), sc(), set("Delete")]).length, 2);
+        assert.deepEqual(retention([cluster(true), sc("Retain"), set("Retain")]), []);
+    });
+
     it("prod-cluster-hardening fires on dev's cluster when production checks are on", async () => {
         const found = findings(fromRecorded((await shippedStack("dev")).resources), PROD).filter((f) => f.startsWith("prod-cluster-hardening"));
         assert.deepEqual(found, [
