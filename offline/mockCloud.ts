@@ -291,6 +291,11 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<str
             return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "MOCKUSER" };
         case "aws:index/getRegion:getRegion":
             return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+        case "aws:eks/getAddonVersion:getAddonVersion": {
+            // EKS's default add-on version for a Kubernetes version, as a marked placeholder.
+            const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
+            return { id: addonName, addonName, kubernetesVersion, version: `mock-default-for-${kubernetesVersion}` };
+        }
         default:
             throw new Error(`mockCloud: unmocked invoke ${args.token}; add it to offline/mockCloud.ts`);
     }
