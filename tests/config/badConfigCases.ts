@@ -37,6 +37,11 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "node group desired above max", overrides: { "idp-eks:nodeDesiredSize": 5, "idp-eks:nodeMaxSize": 4 }, key: "idp-eks:nodeDesiredSize", expect: /nodeMinSize <= nodeDesiredSize <= nodeMaxSize/ },
     { rule: "node count that is not a number", overrides: { "idp-eks:nodeMaxSize": "many" }, key: "idp-eks:nodeMaxSize", expect: /not a whole number/ },
     { rule: "malformed Kubernetes version", overrides: { "idp-eks:kubernetesVersion": "v1.34" }, key: "idp-eks:kubernetesVersion", expect: /expected "1.NN"/ },
+    // EKS user guide calendar (components/cluster/eks-versions.json), tests' today 2026-12-05.
+    { rule: "a Kubernetes version past EKS extended support", overrides: { "idp-eks:kubernetesVersion": "1.31", "idp-eks:supportType": "EXTENDED" }, key: "idp-eks:kubernetesVersion", expect: /left EKS extended support on 2026-11-26/ },
+    { rule: "a Kubernetes version in extended support with supportType STANDARD", overrides: { "idp-eks:kubernetesVersion": "1.34" }, key: "idp-eks:kubernetesVersion", expect: /in EKS extended support since 2026-12-02, which idp-eks:supportType STANDARD refuses/ },
+    { rule: "a Kubernetes version an enabled chart does not support (cert-manager 1.21: 1.33-1.36)", overrides: { "idp-eks:kubernetesVersion": "1.32", "idp-eks:supportType": "EXTENDED" }, key: "idp-eks:kubernetesVersion", expect: /outside the Kubernetes versions idp-eks:certManagerVersion v1\.21\.1 supports \(1\.33-1\.36\)/ },
+    { rule: "an unknown support type", overrides: { "idp-eks:supportType": "LTS" }, key: "idp-eks:supportType", expect: /STANDARD/ },
     { rule: "malformed admin ARN", overrides: { "idp-eks:adminPrincipalArns": ["arn:aws:iam::1234:role/admins"] }, key: "idp-eks:adminPrincipalArns[0]", expect: /12-digit account/ },
     { rule: "malformed KMS key ARN", overrides: { "idp-eks:secretsKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:alias/eks" }, key: "idp-eks:secretsKmsKeyArn", expect: /not a KMS key ARN/ },
     { rule: "malformed host name", overrides: { "idp-eks:idpHost": "Auth_Server" }, key: "idp-eks:idpHost", expect: /not a lower-case DNS host name/ },
