@@ -58,7 +58,7 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "no API endpoint at all", overrides: { "idp-eks:endpointPrivateAccess": false, "idp-eks:endpointPublicAccess": false, "idp-eks:publicAccessCidrs": undefined }, key: "idp-eks:endpointPrivateAccess", expect: /unreachable/ },
     { rule: "malformed node label", overrides: { "idp-eks:nodeLabels": ["workload"] }, key: "idp-eks:nodeLabels[0]", expect: /expected key=value/ },
     { rule: "unknown taint effect", overrides: { "idp-eks:nodeTaints": ["dedicated=idp:NoWay"] }, key: "idp-eks:nodeTaints[0]", expect: /Effect NoSchedule, PreferNoSchedule or NoExecute/ },
-    { rule: "instance type of the wrong architecture", overrides: { "idp-eks:nodeInstanceTypes": ["m7g.large"] }, key: "idp-eks:nodeInstanceTypes[0]", expect: /ARM \(Graviton\) type but nodeAmiType/ },
+    { rule: "instance type of the wrong architecture", overrides: { "idp-eks:nodeInstanceTypes": ["m6i.large"] }, key: "idp-eks:nodeInstanceTypes[0]", expect: /an x86 type but nodeAmiType is AL2023_ARM_64_STANDARD/ },
     { rule: "existing VPC mode without its VPC id", overrides: { ...existingVpc, "idp-eks:existingVpcId": undefined }, key: "idp-eks:existingVpcId", expect: /required when vpcMode is existing/ },
     { rule: "a controller chart version of the wrong form", overrides: { "idp-eks:loadBalancerControllerVersion": "v3.5.0" }, key: "idp-eks:loadBalancerControllerVersion", expect: /expected "MAJOR.MINOR.PATCH"/ },
     { rule: "a cert-manager chart version without its v", overrides: { "idp-eks:certManagerVersion": "1.21.1" }, key: "idp-eks:certManagerVersion", expect: /expected "vMAJOR.MINOR.PATCH"/ },

@@ -45,7 +45,8 @@ describe("cluster: EKS per stack", () => {
 
     it("builds managed node groups from config: instance types, capacity, scaling, labels, taints", async () => {
         const devNodes = only(dev.resources, "aws:eks/nodeGroup:NodeGroup");
-        assert.deepEqual(devNodes.inputs.instanceTypes, ["m6i.large", "m5.large", "m6a.large"]);
+        assert.deepEqual(devNodes.inputs.instanceTypes, ["t4g.medium"]);
+        assert.equal(devNodes.inputs.amiType, "AL2023_ARM_64_STANDARD");
         assert.equal(devNodes.inputs.capacityType, "SPOT");
         assert.deepEqual(devNodes.inputs.scalingConfig, { minSize: 2, desiredSize: 2, maxSize: 3 });
         const prodNodes = only(prod.resources, "aws:eks/nodeGroup:NodeGroup");
