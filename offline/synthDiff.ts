@@ -69,7 +69,7 @@ export function renderCostTable(costs: readonly CostChange[]): string {
 
 export function renderMarkdown(diffs: FileDiff[], limit = COMMENT_LIMIT, costs: readonly CostChange[] = []): string {
     const header = "### Offline synth: what this pull request changes\n\n" +
-        "Resources, Kubernetes manifests and reachability of every stack, evaluated without credentials (`npm run synth`).\n\n" +
+        "Resources, Kubernetes manifests, reachability and monthly cost of every stack, evaluated without credentials (`npm run synth`).\n\n" +
         renderCostTable(costs);
     if (diffs.length === 0) return header + "No change to any stack.\n";
     const summary = diffs.map((d) => `| \`${d.file}\` | +${d.added} | -${d.removed} |`).join("\n");

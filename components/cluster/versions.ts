@@ -70,6 +70,12 @@ export interface KubernetesRange {
 
 export const CHART_KUBERNETES_RANGES: Readonly<Record<string, Readonly<Record<string, KubernetesRange>>>> = data.charts.ranges;
 
+/** The range kept for a chart version: its exact entry, else its minor release's (`v1.21` covers `v1.21.2`). */
+export function chartRange(versionKey: string, chartVersion: string): KubernetesRange | undefined {
+    const ranges = CHART_KUBERNETES_RANGES[versionKey] ?? {};
+    return ranges[chartVersion] ?? Object.entries(ranges).find(([k]) => chartVersion.startsWith(`${k}.`))?.[1];
+}
+
 export function inRange(version: string, range: KubernetesRange): boolean {
     return minor(version) >= minor(range.min) && (range.max === undefined || minor(version) <= minor(range.max));
 }
@@ -110,7 +116,7 @@ export function versionProblems(version: string, supportType: SupportType, chart
         add("kubernetesVersion", `"${version}" is in EKS extended support since ${dates.endOfStandardSupport}, which idp-eks:supportType STANDARD refuses (a cluster cannot leave extended support once in it): upgrade to ${standardVersions(today).join(" or ")}, or set idp-eks:supportType EXTENDED (${money(prices.extendedHourly)}/hour instead of ${money(prices.standardHourly)})`);
     }
     for (const { versionKey, chartVersion } of charts) {
-        const range = CHART_KUBERNETES_RANGES[versionKey]?.[chartVersion];
+        const range = chartRange(versionKey, chartVersion);
         if (!range) {
             add(versionKey, `"${chartVersion}" has no known supported Kubernetes range in components/cluster/eks-versions.json (have ${Object.keys(CHART_KUBERNETES_RANGES[versionKey] ?? {}).join(", ")}); add it from the chart's documentation first`);
         } else if (!inRange(version, range)) {

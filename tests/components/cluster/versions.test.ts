@@ -44,6 +44,8 @@ describe("cluster: EKS version lifecycle", () => {
         assert.match(at136[0], /"1\.36" is not in the EKS support calendar/);
         assert.match(at136[1], /outside the Kubernetes versions idp-eks:ingressNginxVersion 4\.15\.1 supports \(1\.31-1\.35\)/);
         assert.match(versionProblems("1.35", SupportType.Standard, [{ versionKey: "ingressNginxVersion", chartVersion: "4.16.0" }], today, prices)[0].message, /"4\.16\.0" has no known supported Kubernetes range/);
+        // cert-manager states support per minor release: a patch release inherits it.
+        assert.deepEqual(versionProblems("1.36", SupportType.Standard, [{ versionKey: "certManagerVersion", chartVersion: "v1.21.4" }], today, prices).map((p) => p.key), ["kubernetesVersion"], "only the calendar refuses 1.36");
     });
 
     it("warns when standard support ends within 90 days, and in extended support with its price", () => {
