@@ -79,3 +79,12 @@ describe("program: lifecycle warnings at preview", () => {
         }
     });
 });
+
+describe("config: the lifecycle's today", () => {
+    it("is IDP_EKS_TODAY when set (tests, reproducible runs), the clock otherwise, and refuses a malformed date", async () => {
+        const { lifecycleToday } = await import("../../../config/today");
+        assert.equal(lifecycleToday({ IDP_EKS_TODAY: "2027-01-15" }).toISOString(), "2027-01-15T00:00:00.000Z");
+        assert.ok(Math.abs(lifecycleToday({}).getTime() - Date.now()) < 60_000);
+        assert.throws(() => lifecycleToday({ IDP_EKS_TODAY: "15/01/2027" }), /IDP_EKS_TODAY="15\/01\/2027" is not a date \(expected YYYY-MM-DD\)/);
+    });
+});
