@@ -3,9 +3,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, platformArgs } from "./config";
 import { IdpPlatform } from "./components/platform";
+import { lifecycleWarnings } from "./components/cluster/versions";
+import { lifecycleToday } from "./config/today";
+import pricing from "./offline/pricing.json";
 
 export = function idpEks() {
     const config = loadConfig();
+    // Shown by preview and up: extended support, or the end of standard support within 90 days.
+    const prices = { standardHourly: pricing.eksControlPlaneHourly.standard, extendedHourly: pricing.eksControlPlaneHourly.extended };
+    for (const w of lifecycleWarnings(config.kubernetesVersion, config.supportType, lifecycleToday(), prices)) void pulumi.log.warn(w);
     const p = new IdpPlatform(config.clusterName, platformArgs(config));
     return {
         vpcId: p.vpcId,

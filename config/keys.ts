@@ -2,8 +2,8 @@
 // and default. Pulumi.yaml and the README table are checked against it by tests.
 import * as v from "valibot";
 import { NatGatewayMode, VpcMode } from "../components/network/types";
-import { CapacityType, ControlPlaneLogType, NodeAmiType } from "../components/cluster/types";
 import { CLOUDWATCH_RETENTION_DAYS } from "../components/cluster/logging";
+import { CapacityType, ControlPlaneLogType, NodeAmiType, SupportType } from "../components/cluster/types";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../components/addons/types";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { DEFAULT_CONTROLLER_VERSION } from "../components/addons/loadBalancerController/iamPolicy";
@@ -94,7 +94,8 @@ export const configKeys = {
     existingPrivateSubnetCidrs: key("array", "vpcMode existing: CIDRs of existingPrivateSubnetIds, same order.", v.optional(rule.uniqueList(rule.cidr))),
 
     // --- cluster
-    kubernetesVersion: key("string", "EKS Kubernetes minor version.", v.optional(rule.kubernetesVersion, "1.34")),
+    kubernetesVersion: key("string", "EKS Kubernetes minor version: one EKS supports today (see the support calendar) and every enabled chart supports. Node groups and EKS add-ons follow it.", v.optional(rule.kubernetesVersion, "1.35")),
+    supportType: key("string", "`STANDARD` (EKS upgrades the control plane when standard support ends) or `EXTENDED` (keeps the version at the extended-support price, $0.60 instead of $0.10 per hour).", v.optional(rule.oneOf(SupportType), SupportType.Standard)),
     endpointPrivateAccess: key("boolean", "Serve the API endpoint inside the VPC.", v.optional(v.boolean(), true)),
     endpointPublicAccess: key("boolean", "Serve the API endpoint on the internet (limited to publicAccessCidrs).", v.optional(v.boolean(), false)),
     publicAccessCidrs: key("array", "CIDRs allowed to reach the public API endpoint. Required when endpointPublicAccess is true; nothing is opened implicitly.", v.optional(rule.uniqueList(rule.cidr))),

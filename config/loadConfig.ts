@@ -14,6 +14,9 @@ import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { awsRegion } from "./rules";
 import { subnetCidrs } from "./platformArgs";
+import { lifecycleToday } from "./today";
+import { ChartRangeKey, versionProblems } from "../components/cluster/versions";
+import pricing from "../offline/pricing.json";
 
 export const REGION_KEY = "aws:region";
 
@@ -111,7 +114,7 @@ function valueAt(root: Record<string, unknown>, path: readonly PropertyKey[]): u
 }
 
 /** Rules that relate several keys; each problem names the key to change. */
-function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKey) => boolean): ConfigProblem[] {
+function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKey) => boolean, today: Date): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const add = (k: ConfigKey, message: string) => problems.push({ key: fullKey(k), message });
     const existingKeys = ["existingVpcId", "existingPublicSubnetIds", "existingPrivateSubnetIds", "existingPublicSubnetCidrs", "existingPrivateSubnetCidrs"] as const;
@@ -167,6 +170,7 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
         if (arm(t) !== wantArm) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is ${arm(t) ? "an ARM (Graviton)" : "an x86"} type but nodeAmiType is ${c.nodeAmiType}` });
     });
     addonProblems(c, add);
+    lifecycleProblems(c, add, today);
     workloadProblems(c, add, present);
     return problems;
 }
@@ -237,11 +241,22 @@ function addonProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => 
     if (c.certManager && c.acmeSolver === AcmeSolver.Http01 && !c.ingressNginx) add("acmeSolver", "is http01 but ingressNginx is false: HTTP-01 challenges are served through the nginx IngressClass; use dns01 or enable ingressNginx");
 }
 
+/** The Kubernetes version is one EKS supports on `today`, with supportType, and every enabled chart supports it. */
+function lifecycleProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void, today: Date): void {
+    const charts: ChartRangeKey[] = [
+        ...(c.loadBalancerController ? [{ versionKey: "loadBalancerControllerVersion" as const, chartVersion: c.loadBalancerControllerVersion }] : []),
+        ...(c.certManager ? [{ versionKey: "certManagerVersion" as const, chartVersion: c.certManagerVersion }] : []),
+        ...(c.ingressNginx ? [{ versionKey: "ingressNginxVersion" as const, chartVersion: c.ingressNginxVersion }] : []),
+    ];
+    const prices = { standardHourly: pricing.eksControlPlaneHourly.standard, extendedHourly: pricing.eksControlPlaneHourly.extended };
+    for (const p of versionProblems(c.kubernetesVersion, c.supportType, charts, today, prices)) add(p.key as ConfigKey, p.message);
+}
+
 /**
  * Validates a whole stack configuration as Pulumi hands it to the program (`runtime.allConfig()`:
  * full keys to strings, lists as JSON). Pure: no Pulumi resources, no I/O.
  */
-export function validateConfig(raw: Readonly<Record<string, string>>, stack: string, secretKeys: Iterable<string>): PlatformConfig {
+export function validateConfig(raw: Readonly<Record<string, string>>, stack: string, secretKeys: Iterable<string>, today: Date = lifecycleToday()): PlatformConfig {
     const secrets = new Set(secretKeys);
     const problems: ConfigProblem[] = [];
     const prefix = `${PROJECT}:`;
@@ -284,7 +299,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
             problems.push({ key, message: issueMessage(issue, valueAt(decoded, path), name as ConfigKey) });
         }
     } else {
-        problems.push(...crossKeyProblems(parsed.output, regionResult.success ? region! : "", (k) => decoded[k] !== undefined));
+        problems.push(...crossKeyProblems(parsed.output, regionResult.success ? region! : "", (k) => decoded[k] !== undefined, today));
     }
 
     if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);

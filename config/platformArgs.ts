@@ -98,6 +98,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
         cluster: {
             clusterName: c.clusterName,
             kubernetesVersion: c.kubernetesVersion,
+            supportType: c.supportType,
             endpointPrivateAccess: c.endpointPrivateAccess,
             endpointPublicAccess: c.endpointPublicAccess,
             publicAccessCidrs: c.publicAccessCidrs,

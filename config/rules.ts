@@ -37,7 +37,7 @@ export const iamPrincipalArn = matching(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|us
 export const kmsKeyArn = matching(/^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, "is not a KMS key ARN (expected arn:aws:kms:<region>:<account>:key/<uuid>, or key/mrk-<32 hex> for a multi-Region key)");
 
 export const kubernetesVersion = v.pipe(
-    matching(/^1\.\d{2}$/, 'is not a Kubernetes minor version (expected "1.NN", e.g. "1.34")'),
+    matching(/^1\.\d{2}$/, 'is not a Kubernetes minor version (expected "1.NN", e.g. "1.35")'),
     v.check((version) => Number(version.split(".")[1]) >= 30, "is older than 1.30, the oldest version this project supports on EKS"),
 );
 

@@ -323,6 +323,11 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string, caller: Moc
             return { id: caller.arn, arn: caller.arn, issuerArn: caller.issuerArn, issuerId: "MOCKISSUER", issuerName: caller.issuerArn.split("/").pop(), sessionName: "" };
         case "aws:index/getRegion:getRegion":
             return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+        case "aws:eks/getAddonVersion:getAddonVersion": {
+            // EKS's default add-on version for a Kubernetes version, as a marked placeholder.
+            const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
+            return { id: addonName, addonName, kubernetesVersion, version: `mock-default-for-${kubernetesVersion}` };
+        }
         default:
             throw new Error(`mockCloud: unmocked invoke ${args.token}; add it to offline/mockCloud.ts`);
     }

@@ -4,6 +4,7 @@ import * as path from "path";
 import { dump } from "js-yaml";
 import { Evaluation, PROJECT_ROOT, RecordedResource, evaluate, readStackConfig } from "./mockCloud";
 import { computeMatrix, renderMatrix, stackModel } from "./clusterModel";
+import { estimateCost, renderCost } from "./cost";
 
 /** What resources.json holds for each resource. */
 export function resourceEntry(r: RecordedResource) {
@@ -27,6 +28,8 @@ export interface SynthFiles {
     "manifests.yaml": string;
     /** Who reaches whom on which port under the stack's NetworkPolicies. */
     "reachability.txt": string;
+    /** Monthly cost estimate from the registered resources (empty for a partial evaluation without a cluster). */
+    "cost.txt": string;
 }
 
 function reachability(evaluation: Evaluation): string {
@@ -43,6 +46,7 @@ export function renderSynth(evaluation: Evaluation): SynthFiles {
         "resources.json": JSON.stringify(evaluation.resources.map(resourceEntry), null, 2) + "\n",
         "manifests.yaml": objects.map((o) => "---\n" + dump(o, { lineWidth: -1, noRefs: true, quotingType: "\"" })).join(""),
         "reachability.txt": reachability(evaluation),
+        "cost.txt": evaluation.resources.some((r) => r.type === "eks:index:Cluster") ? renderCost(estimateCost(evaluation.resources)) : "",
     };
 }
 

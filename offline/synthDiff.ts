@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createTwoFilesPatch } from "diff";
+import { costTotals } from "./cost";
 
 /** GitHub rejects comments above 65,536 characters; leave room for the header. */
 export const COMMENT_LIMIT = 60000;
@@ -34,9 +35,42 @@ export function diffSynthDirs(baseDir: string, headDir: string): FileDiff[] {
     });
 }
 
-export function renderMarkdown(diffs: FileDiff[], limit = COMMENT_LIMIT): string {
+/** A stack's monthly cost (its cost.txt totals) on the base and the head; absent where it has no cost.txt. */
+export interface CostChange {
+    stack: string;
+    base?: { total: number; onDemandTotal: number };
+    head?: { total: number; onDemandTotal: number };
+}
+
+export function costChanges(baseDir: string, headDir: string): CostChange[] {
+    const totals = (dir: string, stack: string) => {
+        const file = path.join(dir, stack, "cost.txt");
+        return fs.existsSync(file) ? costTotals(fs.readFileSync(file, "utf8")) : undefined;
+    };
+    const stacks = [...new Set([...listFiles(baseDir), ...listFiles(headDir)].filter((f) => f.endsWith("/cost.txt")).map((f) => f.split("/")[0]))].sort();
+    return stacks.map((stack) => ({ stack, base: totals(baseDir, stack), head: totals(headDir, stack) }));
+}
+
+const dollars = (n: number) => `$${n.toFixed(2)}`;
+
+/** The monthly cost of each stack before and after, shown above the synth diff. */
+export function renderCostTable(costs: readonly CostChange[]): string {
+    if (costs.length === 0) return "";
+    const cell = (t?: { total: number; onDemandTotal: number }) => (t ? (t.total === t.onDemandTotal ? dollars(t.total) : `${dollars(t.total)} (${dollars(t.onDemandTotal)} on demand)`) : "–");
+    const change = (c: CostChange) => {
+        if (!c.base || !c.head) return "–";
+        const d = Math.round((c.head.total - c.base.total) * 100) / 100;
+        return d === 0 ? "no change" : `${d > 0 ? "+" : "−"}${dollars(Math.abs(d))}`;
+    };
+    const rows = costs.map((c) => `| ${c.stack} | ${cell(c.base)} | ${cell(c.head)} | ${change(c)} |`).join("\n");
+    return "**Monthly cost** (estimate from each stack's `cost.txt`; Spot at the pricing table's estimate):\n\n" +
+        `| stack | base | head | change |\n|---|---|---|---|\n${rows}\n\n`;
+}
+
+export function renderMarkdown(diffs: FileDiff[], limit = COMMENT_LIMIT, costs: readonly CostChange[] = []): string {
     const header = "### Offline synth: what this pull request changes\n\n" +
-        "Resources, Kubernetes manifests and reachability of every stack, evaluated without credentials (`npm run synth`).\n\n";
+        "Resources, Kubernetes manifests, reachability and monthly cost of every stack, evaluated without credentials (`npm run synth`).\n\n" +
+        renderCostTable(costs);
     if (diffs.length === 0) return header + "No change to any stack.\n";
     const summary = diffs.map((d) => `| \`${d.file}\` | +${d.added} | -${d.removed} |`).join("\n");
     let body = `| file | added | removed |\n|---|---|---|\n${summary}\n\n`;
@@ -57,5 +91,5 @@ if (require.main === module) {
         console.error("usage: npm run synth-diff -- BASE_DIR HEAD_DIR");
         process.exit(2);
     }
-    process.stdout.write(renderMarkdown(diffSynthDirs(base, head)));
+    process.stdout.write(renderMarkdown(diffSynthDirs(base, head), COMMENT_LIMIT, costChanges(base, head)));
 }

@@ -5,6 +5,13 @@ import { Attempt, Evaluation, RecordedResource, StackConfig, attemptEvaluation, 
 
 export { RecordedResource } from "../offline/mockCloud";
 
+/**
+ * The day every test evaluates the version lifecycle on (support status, preview warnings), so
+ * results do not change with the calendar; tests of the dates themselves pass their own.
+ */
+export const TEST_TODAY = "2026-12-05";
+process.env.IDP_EKS_TODAY ??= TEST_TODAY;
+
 /** Config overrides by key as written in the stack file (`idp-eks:vpcCidr`); undefined removes a key. Values are YAML-like: lists and numbers are given as JS values. */
 export type Overrides = Record<string, unknown>;
 

@@ -3,9 +3,11 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData } from "./nodeGroup";
-import { ControlPlaneLogType } from "./types";
+import { ControlPlaneLogType, SupportType } from "./types";
 import { explicitAdminPrincipals, principalKey, samePrincipal } from "./accessEntries";
 import { controlPlaneLogGroupName } from "./logging";
+import { EksAddon } from "./versions";
+import { managedAddonVersion } from "./addons";
 import { podIdentityTrustPolicy } from "../addons/awsIdentity";
 import { withPreviousType } from "../aliases";
 
@@ -13,13 +15,22 @@ export * from "./types";
 export * from "./nodeGroup";
 export * from "./accessEntries";
 export * from "./logging";
+export * from "./versions";
 
 /** What a Cluster is; the platform fills in the network and tags. */
 export interface ClusterSettings {
     /** The EKS cluster's name (fixed, so add-ons and tags can name it before it exists). */
     clusterName: string;
-    /** Kubernetes minor version, e.g. "1.34". */
+    /**
+     * Kubernetes minor version, e.g. "1.35". The control plane, the node groups and every EKS managed
+     * add-on follow it, in that order.
+     */
     kubernetesVersion: string;
+    /**
+     * The cluster's upgrade policy at the end of standard support (default STANDARD: EKS upgrades
+     * the control plane; EXTENDED keeps the version at the extended-support price).
+     */
+    supportType?: SupportType;
     endpointPrivateAccess: boolean;
     endpointPublicAccess: boolean;
     /** CIDRs allowed to the public endpoint; required when it is on. */
@@ -100,6 +111,7 @@ export class Cluster extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
         const partition = aws.getPartitionOutput({}, parent).partition;
         const managedPolicy = (p: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${p}`;
+        const addonVersion = (addon: EksAddon) => managedAddonVersion(addon, args.kubernetesVersion, parent);
 
         const secretsKey = args.secretsEncryption && !args.secretsKmsKeyArn
             ? new aws.kms.Key(`${name}-secrets`, {
@@ -124,6 +136,13 @@ export class Cluster extends pulumi.ComponentResource {
         const cluster = new eks.Cluster(name, {
             name: args.clusterName,
             version: args.kubernetesVersion,
+            // Explicit: EKS (and pulumi-eks) default to EXTENDED, which bills six times the standard rate.
+            upgradePolicy: { supportType: args.supportType ?? SupportType.Standard },
+            // kube-proxy stays pulumi-eks's add-on (created right after the control plane), pinned here.
+            kubeProxyAddonOptions: { version: addonVersion(EksAddon.KubeProxy) },
+            // CoreDNS needs nodes to become ACTIVE; created inside eks.Cluster it would wait for node
+            // groups that wait for the cluster (pulumi-eks#1819). It is created below, after the nodes.
+            corednsAddonOptions: { enabled: false },
             vpcId: args.vpcId,
             publicSubnetIds: args.publicSubnetIds,
             privateSubnetIds: args.privateSubnetIds,
@@ -151,7 +170,8 @@ export class Cluster extends pulumi.ComponentResource {
         const afterCluster = { parent: this, dependsOn: [cluster] };
         const vpcCni = new aws.eks.Addon(`${name}-vpc-cni`, {
             clusterName: args.clusterName,
-            addonName: "vpc-cni",
+            addonName: EksAddon.VpcCni,
+            addonVersion: addonVersion(EksAddon.VpcCni),
             // Without the network policy agent, EKS silently ignores every NetworkPolicy.
             configurationValues: JSON.stringify({ enableNetworkPolicy: String(args.networkPolicyEnforcement) }),
             resolveConflictsOnCreate: "OVERWRITE",
@@ -160,7 +180,8 @@ export class Cluster extends pulumi.ComponentResource {
         }, afterCluster);
         const podIdentityAgent = new aws.eks.Addon(`${name}-pod-identity-agent`, {
             clusterName: args.clusterName,
-            addonName: "eks-pod-identity-agent",
+            addonName: EksAddon.PodIdentityAgent,
+            addonVersion: addonVersion(EksAddon.PodIdentityAgent),
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
             tags,
@@ -197,6 +218,8 @@ export class Cluster extends pulumi.ComponentResource {
             }, parent);
             return new aws.eks.NodeGroup(`${name}-${ng.name}`, {
                 clusterName: args.clusterName,
+                // Nodes follow the control plane: a kubernetesVersion bump rolls them after it is upgraded.
+                version: args.kubernetesVersion,
                 nodeRoleArn: nodeRole.arn,
                 subnetIds: args.privateSubnetIds,
                 instanceTypes: ng.instanceTypes,
@@ -218,9 +241,21 @@ export class Cluster extends pulumi.ComponentResource {
             });
         });
 
+        // CoreDNS as an EKS managed add-on (it adopts the self-managed CoreDNS EKS installs); its pods
+        // need nodes, so it waits for them.
+        new aws.eks.Addon(`${name}-coredns`, {
+            clusterName: args.clusterName,
+            addonName: EksAddon.CoreDns,
+            addonVersion: addonVersion(EksAddon.CoreDns),
+            resolveConflictsOnCreate: "OVERWRITE",
+            resolveConflictsOnUpdate: "OVERWRITE",
+            tags,
+        }, { parent: this, dependsOn: [cluster, ...nodeGroups] });
+
         const ebsCsiDriver = new aws.eks.Addon(`${name}-ebs-csi-driver`, {
             clusterName: args.clusterName,
-            addonName: "aws-ebs-csi-driver",
+            addonName: EksAddon.EbsCsiDriver,
+            addonVersion: addonVersion(EksAddon.EbsCsiDriver),
             podIdentityAssociations: [{ roleArn: ebsCsiRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
@@ -231,7 +266,8 @@ export class Cluster extends pulumi.ComponentResource {
             // Runs on the nodes, so it waits for them; without it an autoscaler never scales.
             new aws.eks.Addon(`${name}-metrics-server`, {
                 clusterName: args.clusterName,
-                addonName: "metrics-server",
+                addonName: EksAddon.MetricsServer,
+                addonVersion: addonVersion(EksAddon.MetricsServer),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
                 tags,

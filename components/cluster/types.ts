@@ -25,3 +25,13 @@ export enum ControlPlaneLogType {
     ControllerManager = "controllerManager",
     Scheduler = "scheduler",
 }
+
+/**
+ * What EKS does when the cluster's Kubernetes version leaves standard support (the cluster's
+ * `upgradePolicy.supportType`): STANDARD upgrades the control plane; EXTENDED keeps the version,
+ * billed at the extended-support rate, for up to 12 more months.
+ */
+export enum SupportType {
+    Standard = "STANDARD",
+    Extended = "EXTENDED",
+}

@@ -13,7 +13,7 @@ const network = new Network("net", { mode: VpcMode.Create, vpcCidr, availability
 
 const cluster = new Cluster("eks", {
     clusterName,
-    kubernetesVersion: "1.34",
+    kubernetesVersion: "1.35",
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,

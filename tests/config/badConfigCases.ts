@@ -39,6 +39,11 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "malformed Kubernetes version", overrides: { "idp-eks:kubernetesVersion": "v1.34" }, key: "idp-eks:kubernetesVersion", expect: /expected "1.NN"/ },
     // CloudWatch Logs PutRetentionPolicy accepts only its listed periods (45 days is not one of them).
     { rule: "log retention CloudWatch does not offer", overrides: { "idp-eks:controlPlaneLogRetentionDays": 45 }, key: "idp-eks:controlPlaneLogRetentionDays", expect: /not a CloudWatch Logs retention period \(expected one of 1, 3, 5, .* 3653 days\)/ },
+    // EKS user guide calendar (components/cluster/eks-versions.json), tests' today 2026-12-05.
+    { rule: "a Kubernetes version past EKS extended support", overrides: { "idp-eks:kubernetesVersion": "1.31", "idp-eks:supportType": "EXTENDED" }, key: "idp-eks:kubernetesVersion", expect: /left EKS extended support on 2026-11-26/ },
+    { rule: "a Kubernetes version in extended support with supportType STANDARD", overrides: { "idp-eks:kubernetesVersion": "1.34" }, key: "idp-eks:kubernetesVersion", expect: /in EKS extended support since 2026-12-02, which idp-eks:supportType STANDARD refuses/ },
+    { rule: "a Kubernetes version an enabled chart does not support (cert-manager 1.21: 1.33-1.36)", overrides: { "idp-eks:kubernetesVersion": "1.32", "idp-eks:supportType": "EXTENDED" }, key: "idp-eks:kubernetesVersion", expect: /outside the Kubernetes versions idp-eks:certManagerVersion v1\.21\.1 supports \(1\.33-1\.36\)/ },
+    { rule: "an unknown support type", overrides: { "idp-eks:supportType": "LTS" }, key: "idp-eks:supportType", expect: /STANDARD/ },
     { rule: "malformed admin ARN", overrides: { "idp-eks:adminPrincipalArns": ["arn:aws:iam::1234:role/admins"] }, key: "idp-eks:adminPrincipalArns[0]", expect: /12-digit account/ },
     { rule: "malformed KMS key ARN", overrides: { "idp-eks:secretsKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:alias/eks" }, key: "idp-eks:secretsKmsKeyArn", expect: /not a KMS key ARN/ },
     { rule: "malformed host name", overrides: { "idp-eks:idpHost": "Auth_Server" }, key: "idp-eks:idpHost", expect: /not a lower-case DNS host name/ },
@@ -55,7 +60,7 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "no API endpoint at all", overrides: { "idp-eks:endpointPrivateAccess": false, "idp-eks:endpointPublicAccess": false, "idp-eks:publicAccessCidrs": undefined }, key: "idp-eks:endpointPrivateAccess", expect: /unreachable/ },
     { rule: "malformed node label", overrides: { "idp-eks:nodeLabels": ["workload"] }, key: "idp-eks:nodeLabels[0]", expect: /expected key=value/ },
     { rule: "unknown taint effect", overrides: { "idp-eks:nodeTaints": ["dedicated=idp:NoWay"] }, key: "idp-eks:nodeTaints[0]", expect: /Effect NoSchedule, PreferNoSchedule or NoExecute/ },
-    { rule: "instance type of the wrong architecture", overrides: { "idp-eks:nodeInstanceTypes": ["m7g.large"] }, key: "idp-eks:nodeInstanceTypes[0]", expect: /ARM \(Graviton\) type but nodeAmiType/ },
+    { rule: "instance type of the wrong architecture", overrides: { "idp-eks:nodeInstanceTypes": ["m6i.large"] }, key: "idp-eks:nodeInstanceTypes[0]", expect: /an x86 type but nodeAmiType is AL2023_ARM_64_STANDARD/ },
     { rule: "existing VPC mode without its VPC id", overrides: { ...existingVpc, "idp-eks:existingVpcId": undefined }, key: "idp-eks:existingVpcId", expect: /required when vpcMode is existing/ },
     { rule: "a controller chart version of the wrong form", overrides: { "idp-eks:loadBalancerControllerVersion": "v3.5.0" }, key: "idp-eks:loadBalancerControllerVersion", expect: /expected "MAJOR.MINOR.PATCH"/ },
     { rule: "a cert-manager chart version without its v", overrides: { "idp-eks:certManagerVersion": "1.21.1" }, key: "idp-eks:certManagerVersion", expect: /expected "vMAJOR.MINOR.PATCH"/ },

@@ -36,7 +36,7 @@ describe("config: loading and validating a stack", () => {
         const dev = validated(stackConfig("dev"), "dev");
         assert.equal(dev.clusterName, "idp-dev");
         assert.equal(dev.vpcMode, VpcMode.Create);
-        assert.equal(dev.kubernetesVersion, "1.34");
+        assert.equal(dev.kubernetesVersion, "1.35");
         assert.equal(dev.secretsEncryption, true);
         assert.deepEqual(dev.adminPrincipalArns, []);
     });

@@ -6,7 +6,7 @@ import * as path from "path";
 import { load as parseYaml } from "js-yaml";
 import { PROJECT_ROOT, evaluate } from "../../offline/mockCloud";
 import { renderSynth } from "../../offline/synth";
-import { diffSynthDirs, renderMarkdown } from "../../offline/synthDiff";
+import { COMMENT_LIMIT, costChanges, diffSynthDirs, renderMarkdown } from "../../offline/synthDiff";
 import { stackConfig } from "../harness";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github/workflows");
@@ -106,6 +106,31 @@ describe("workflows", () => {
             assert.match(markdown, /-\s+replicas: 2\n\+\s+replicas: 3/);
             assert.equal(renderMarkdown(diffSynthDirs(dirs[0], dirs[0])).includes("No change to any stack."), true);
             assert.ok(renderMarkdown(diffs, 2000).length < 2000 + 200);
+        } finally {
+            for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+        }
+    });
+
+    it("the PR comment shows each stack's monthly cost on base and head next to the synth diff", async () => {
+        const pr = workflow("pull-request.yml");
+        const diffStep = pr.jobs["synth-diff"].steps.find((s: { name?: string }) => s.name === "Diff");
+        // synth writes cost.txt beside the manifests; synth-diff reads both trees' cost.txt.
+        assert.match(diffStep.run, /npm run -s synth-diff -- "\$RUNNER_TEMP\/base" "\$RUNNER_TEMP\/head" > "\$RUNNER_TEMP\/comment\/synth-diff\.md"/);
+        const dirs = ["base", "head"].map((d) => fs.mkdtempSync(path.join(os.tmpdir(), `synth-${d}-`)));
+        try {
+            const write = async (dir: string, overrides: Record<string, unknown>) => {
+                const files = renderSynth(await evaluate({ stack: "dev", config: stackConfig("dev", overrides) }));
+                fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
+                for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, "dev", name), content);
+            };
+            await write(dirs[0], {});
+            // A third Spot node: 3 x 0.0336 x 0.42 x 730 = $30.91 instead of $20.60 (on demand $73.58 instead of $49.06), and its 20 GiB root volume ($1.60).
+            await write(dirs[1], { "idp-eks:nodeDesiredSize": 3 });
+            const diffs = diffSynthDirs(dirs[0], dirs[1]);
+            assert.ok(diffs.some((d) => d.file === "dev/cost.txt"));
+            const markdown = renderMarkdown(diffs, COMMENT_LIMIT, costChanges(dirs[0], dirs[1]));
+            assert.match(markdown, /\| dev \| \$159\.63 \(\$188\.09 on demand\) \| \$171\.54 \(\$214\.21 on demand\) \| \+\$11\.91 \|/);
+            assert.ok(markdown.indexOf("**Monthly cost**") < markdown.indexOf("| file | added | removed |"), "the cost comes first, next to the diff");
         } finally {
             for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
         }

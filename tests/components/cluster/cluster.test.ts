@@ -101,7 +101,8 @@ describe("cluster: EKS per stack", () => {
 
     it("builds managed node groups from config: instance types, capacity, scaling, labels, taints", async () => {
         const devNodes = only(dev.resources, "aws:eks/nodeGroup:NodeGroup");
-        assert.deepEqual(devNodes.inputs.instanceTypes, ["m6i.large", "m5.large", "m6a.large"]);
+        assert.deepEqual(devNodes.inputs.instanceTypes, ["t4g.medium"]);
+        assert.equal(devNodes.inputs.amiType, "AL2023_ARM_64_STANDARD");
         assert.equal(devNodes.inputs.capacityType, "SPOT");
         assert.deepEqual(devNodes.inputs.scalingConfig, { minSize: 2, desiredSize: 2, maxSize: 3 });
         const prodNodes = only(prod.resources, "aws:eks/nodeGroup:NodeGroup");
@@ -123,10 +124,10 @@ describe("cluster: EKS per stack", () => {
     });
 
     for (const stack of ["dev", "prod"]) {
-        it(`${stack}: runs the VPC CNI add-on with NetworkPolicy enforcement, the Pod Identity agent and metrics-server`, () => {
+        it(`${stack}: runs the VPC CNI add-on with NetworkPolicy enforcement, the Pod Identity agent, CoreDNS and metrics-server`, () => {
             const { resources } = stack === "dev" ? dev : prod;
             const addons = ofType(resources, "aws:eks/addon:Addon");
-            assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "eks-pod-identity-agent", "metrics-server", "vpc-cni"]);
+            assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "metrics-server", "vpc-cni"]);
             const cni = addons.find((a) => a.inputs.addonName === "vpc-cni")!;
             assert.deepEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
             assert.equal(cni.inputs.clusterName, `idp-${stack}`);
@@ -234,5 +235,76 @@ describe("cluster: EKS per stack", () => {
         assert.match(prod.outputs.oidcProviderUrl as string, /^oidc\.eks\.us-east-1\.amazonaws\.com\/id\//);
         assert.equal(prod.outputs.clusterSecurityGroupId, "sg-mock-idp-prod-cluster");
         assert.equal(prod.outputs.kubeconfig, "[secret]");
+    });
+});
+
+describe("cluster: versions that move together", () => {
+    const managedAddons = ["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "metrics-server", "vpc-cni"];
+
+    it("sets the upgrade policy explicitly: STANDARD unless supportType asks for EXTENDED", async () => {
+        const prod = await shippedStack("prod");
+        assert.deepEqual(only(prod.resources, "eks:index:Cluster").inputs.upgradePolicy, { supportType: "STANDARD" });
+        const extended = await evaluateStack("prod", { "idp-eks:supportType": "EXTENDED" });
+        assert.deepEqual(only(extended.resources, "eks:index:Cluster").inputs.upgradePolicy, { supportType: "EXTENDED" });
+    });
+
+    it("makes CoreDNS a managed add-on after the nodes, not pulumi-eks's (which would wait for nodes that wait for the cluster)", async () => {
+        const { resources } = await shippedStack("dev");
+        const cluster = only(resources, "eks:index:Cluster");
+        assert.equal((cluster.inputs.corednsAddonOptions as { enabled: boolean }).enabled, false);
+        const coredns = ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "coredns")!;
+        assert.ok(dependsOn(resources, coredns, only(resources, "aws:eks/nodeGroup:NodeGroup")));
+    });
+
+    it("pins node groups, kube-proxy and every managed add-on to the cluster's version, and a version bump moves them all", async () => {
+        const versionsOf = (e: Evaluation) => {
+            const cluster = only(e.resources, "eks:index:Cluster");
+            const addons = Object.fromEntries(ofType(e.resources, "aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
+            return {
+                cluster: cluster.inputs.version,
+                nodes: only(e.resources, "aws:eks/nodeGroup:NodeGroup").inputs.version,
+                kubeProxy: (cluster.inputs.kubeProxyAddonOptions as { version: string }).version,
+                addons,
+            };
+        };
+        const at135 = versionsOf(await shippedStack("prod"));
+        // Pinned where the EKS user guide's version tables give one (eks-versions.json), EKS's default for the version otherwise.
+        assert.deepEqual(at135, {
+            cluster: "1.35",
+            nodes: "1.35",
+            kubeProxy: "v1.35.3-eksbuild.2",
+            addons: {
+                "aws-ebs-csi-driver": "mock-default-for-1.35",
+                coredns: "v1.13.2-eksbuild.4",
+                "eks-pod-identity-agent": "mock-default-for-1.35",
+                "metrics-server": "mock-default-for-1.35",
+                "vpc-cni": "mock-default-for-1.35",
+            },
+        });
+        const at133 = versionsOf(await evaluateStack("prod", { "idp-eks:kubernetesVersion": "1.33", "idp-eks:supportType": "EXTENDED" }));
+        assert.deepEqual(at133, {
+            cluster: "1.33",
+            nodes: "1.33",
+            kubeProxy: "v1.33.10-eksbuild.2",
+            addons: {
+                "aws-ebs-csi-driver": "mock-default-for-1.33",
+                coredns: "v1.13.2-eksbuild.4",
+                "eks-pod-identity-agent": "mock-default-for-1.33",
+                "metrics-server": "mock-default-for-1.33",
+                "vpc-cni": "v1.20.1-eksbuild.3",
+            },
+        });
+        assert.deepEqual(Object.keys(at133.addons).sort(), managedAddons);
+    });
+
+    it("upgrades in order: control plane, then add-ons and nodes, then the add-ons that run on nodes", async () => {
+        const { resources } = await shippedStack("prod");
+        const cluster = only(resources, "eks:index:Cluster");
+        const nodes = only(resources, "aws:eks/nodeGroup:NodeGroup");
+        const addon = (n: string) => ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === n)!;
+        for (const n of managedAddons) assert.ok(dependsOn(resources, addon(n), cluster), `${n} after the control plane`);
+        assert.ok(dependsOn(resources, nodes, cluster));
+        assert.ok(dependsOn(resources, nodes, addon("vpc-cni")));
+        for (const n of ["coredns", "aws-ebs-csi-driver", "metrics-server"]) assert.ok(dependsOn(resources, addon(n), nodes), `${n} after the nodes`);
     });
 });
