@@ -10,7 +10,7 @@ export const INGRESS_NGINX_NAMESPACE = "ingress-nginx";
 
 export const RETIREMENT_WARNING =
     "ingress-nginx is retired (best-effort maintenance ended March 2026; 4.15.1 is the final release and gets no security fixes). " +
-    "Prefer the ALB Ingress through the AWS Load Balancer Controller (the prod stack's setup).";
+    "Move the IdP to the ALB through the Gateway API: set idpIngress to gateway (and ingressNginx to false), see the README's migration section.";
 
 export interface IngressNginxArgs {
     provider: k8s.Provider;
