@@ -37,6 +37,9 @@ export function ingressNginxValues(scheme: LoadBalancerScheme) {
             ingressClassResource: { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" },
             // Snippet annotations let any Ingress author inject nginx config (CVE-2025-1974 and kin).
             allowSnippetAnnotations: false,
+            // The IdP's Ingress reads its load balancer's DNS name from its own status, which the
+            // controller fills from this Service (the chart's default; set so it cannot drift).
+            publishService: { enabled: true },
             admissionWebhooks: { enabled: true, failurePolicy: "Fail", patch: { enabled: true } },
             service: {
                 type: "LoadBalancer",
