@@ -45,7 +45,8 @@ export function validateObject(obj: { apiVersion?: unknown; kind?: unknown; meta
     if (CRD_GROUPS.has(obj.apiVersion.split("/")[0])) {
         const validate = crdValidator(obj.apiVersion, obj.kind);
         if (!validate) throw new Error(`no schema known for ${obj.apiVersion} ${obj.kind} (not served by the pinned CRDs)`);
-        if (!validate(obj)) throw new Error(`${obj.apiVersion} ${obj.kind} ${String(obj.metadata?.name)}: ${(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
+        const what = `${obj.apiVersion} ${obj.kind} ${String(obj.metadata?.name)}`;
+        if (!validate(obj as unknown)) throw new Error(`${what}: ${(validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`).join("; ")}`);
         return;
     }
     const Model = modelFor(obj.apiVersion, obj.kind);

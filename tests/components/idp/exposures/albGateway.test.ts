@@ -6,7 +6,7 @@ import { IngressKind } from "../../../../components/idp/types";
 import { ExposureFacts, NetworkPolicyArgs, idpTrafficIntent } from "../../../../components/idp/trafficIntent";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../../../components/idp/dns";
 import { Evaluation, RecordedResource } from "../../../../offline/mockCloud";
-import { kubernetesObjects } from "../../../../offline/synth";
+import { kubernetesObjects, renderSynth } from "../../../../offline/synth";
 import { dependsOn, evaluateStack, ofType, only } from "../../../harness";
 import { validateObject } from "../../../schema";
 
@@ -93,6 +93,22 @@ for (const scheme of [LoadBalancerScheme.InternetFacing, LoadBalancerScheme.Inte
         });
     });
 }
+
+describe("idp exposures: ALB Gateway schema check and determinism (issue 16.3)", () => {
+    it("the CRD schema check catches a wrong Gateway API or gateway.k8s.aws object", () => {
+        assert.throws(() => validateObject({ apiVersion: "gateway.k8s.aws/v1", kind: "TargetGroupConfiguration", metadata: { name: "x" }, spec: { targetReference: { name: "x" }, defaultConfiguration: { targetType: "pod" } } } as never), /targetType must be equal to one of the allowed values/);
+        assert.throws(() => validateObject({ apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: "x" }, spec: { rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "ftp" } }] }] } } as never), /scheme must be equal to one of the allowed values/);
+        assert.throws(() => validateObject({ apiVersion: "gateway.k8s.aws/v1beta2", kind: "LoadBalancerConfiguration", metadata: { name: "x" } }), /not served by the pinned CRDs/);
+    });
+
+    it("a gateway stack synthesizes byte for byte the same twice", async () => {
+        const overrides = { "idp-eks:idpIngress": "gateway" };
+        const first = renderSynth(await evaluateStack("prod", overrides));
+        const second = renderSynth(await evaluateStack("prod", overrides));
+        assert.equal(first["manifests.yaml"], second["manifests.yaml"]);
+        assert.equal(first["resources.json"], second["resources.json"]);
+    });
+});
 
 describe("idp exposures: ALB Gateway traffic intent (issue 16.4)", () => {
     const p: NetworkPolicyArgs = {
