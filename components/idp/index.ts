@@ -6,7 +6,7 @@ import { LoadBalancerScheme } from "../addons/types";
 import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameService, postgresStatefulSet, redisStatefulSet } from "./datastores";
 import { Route } from "./ingress";
 import { RolloutTiming } from "./loadBalancing";
-import { ManualDnsRecord, canonicalHostedZoneId, manualDnsRecord } from "./dns";
+import { LoadBalancerType, ManualDnsRecord, aliasRecordSpecs, canonicalHostedZoneId, manualDnsRecord } from "./dns";
 import { Exposure, ExposureContext } from "./exposures/types";
 import { exposeNginxIngress } from "./exposures/nginxIngress";
 import { exposeAlbIngress } from "./exposures/albIngress";
@@ -174,6 +174,7 @@ export class IdpApplication extends pulumi.ComponentResource {
     constructor(name: string, args: IdpApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpApplication", name, {}, withPreviousType("idp-eks:idp:IdpApplication", opts));
         IdpApplication.checkNodePort(name, args);
+        IdpApplication.checkExposures(name, args);
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const after = (...deps: (pulumi.Resource | undefined)[]) => ({ ...k8sOpts, dependsOn: deps.filter((d): d is pulumi.Resource => !!d) });
@@ -315,33 +316,7 @@ export class IdpApplication extends pulumi.ComponentResource {
         // The public host points at the layer-7 entry when there is one, else at the NLB.
         const primary = exposures[0];
         const lbHostname: pulumi.Output<string | undefined> = primary ? primary.hostname : pulumi.output(undefined);
-        let requiredDnsRecord: pulumi.Output<ManualDnsRecord | undefined> = pulumi.output(undefined);
-        if (primary && args.route53HostedZoneId) {
-            const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
-            const zoneId = args.route53HostedZoneId;
-            for (const recordType of primary.dualStack ? ["A", "AAAA"] as const : ["A"] as const) {
-                // Alias records: valid at a zone apex, where Route53 refuses a CNAME. The A record keeps
-                // the former CNAME's name (and URN); a record type cannot change in place, and the CNAME
-                // must be gone before an A record of the same name can exist, so replacement deletes first.
-                new aws.route53.Record(recordType === "A" ? `${name}-host` : `${name}-host-aaaa`, {
-                    zoneId,
-                    name: args.host,
-                    type: recordType,
-                    aliases: [{
-                        name: lbHostname.apply((h) => h ?? ""),
-                        zoneId: pulumi.output(region).apply((r) => canonicalHostedZoneId(primary.loadBalancerType, r)),
-                        evaluateTargetHealth: true,
-                    }],
-                }, { parent: this, deleteBeforeReplace: true });
-            }
-        } else if (primary) {
-            // No hosted zone: nothing would point the host at the load balancer, and `up` would report
-            // success while the IdP (and an HTTP-01 certificate) cannot work. Say so, and hand over the record.
-            void pulumi.log.warn(`${args.host} needs a DNS record this stack cannot create (no route53HostedZoneId): ${manualDnsRecord(args.host, "<loadBalancerHostname>").instructions}; ` +
-                "the stack output requiredDnsRecord has the load balancer's name once it exists. Until the record exists the IdP is unreachable by name" +
-                (args.ingress === IngressKind.Nginx && !args.tls ? " and cert-manager cannot complete the HTTP-01 challenge for its certificate." : "."), this);
-            requiredDnsRecord = lbHostname.apply((h) => manualDnsRecord(args.host, h ?? "<pending>"));
-        }
+        const requiredDnsRecord = primary ? this.dnsRecord(name, args, primary) : pulumi.output(undefined);
 
         this.namespace = pulumi.output(ns);
         this.publicUrls = pulumi.output(urls);
@@ -349,6 +324,88 @@ export class IdpApplication extends pulumi.ComponentResource {
         this.requiredDnsRecord = requiredDnsRecord;
         this.serviceFqdns = pulumi.output(Object.fromEntries([...serviceNames].sort().map((s) => [s, serviceFqdn(s, ns)])));
         this.registerOutputs({ namespace: this.namespace, publicUrls: this.publicUrls, loadBalancerHostname: this.loadBalancerHostname, requiredDnsRecord: this.requiredDnsRecord, serviceFqdns: this.serviceFqdns });
+    }
+
+    /** The load balancer type the public host points at: the layer-7 entry, else the NLB. Pure. */
+    private static primaryLoadBalancerType(args: IdpSettings): LoadBalancerType | undefined {
+        switch (args.ingress) {
+            case IngressKind.Alb:
+            case IngressKind.Gateway:
+                return LoadBalancerType.Application;
+            case IngressKind.Nginx:
+                return LoadBalancerType.Network; // ingress-nginx's NLB
+            case IngressKind.None:
+                return args.nlb ? LoadBalancerType.Network : undefined;
+        }
+    }
+
+    /**
+     * Each exposure's prerequisites, and the region's ELB hosted zone id for the alias record: all
+     * problems at once, before anything is registered.
+     */
+    private static checkExposures(name: string, args: IdpApplicationArgs): void {
+        const problems: string[] = [];
+        const needsCertificate = !!args.nlb || args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway;
+        if (needsCertificate && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
+        if (args.nlb && !args.loadBalancerController) problems.push("the NLB Service needs the load balancer controller");
+        switch (args.ingress) {
+            case IngressKind.Nginx:
+                if (!args.ingressNginx || !args.nginx) problems.push("the NGINX Ingress needs ingressNginx and nginx settings");
+                else if (!args.tls && !args.certManager && !args.clusterIssuers) problems.push("a cert-manager certificate needs cert-manager (or give tls)");
+                else if (!args.tls && args.clusterIssuers && !args.clusterIssuers[args.nginx.clusterIssuer]) problems.push(`ClusterIssuer ${JSON.stringify(args.nginx.clusterIssuer)} is not one of cert-manager's (${Object.keys(args.clusterIssuers).join(", ")})`);
+                break;
+            case IngressKind.Alb:
+                if (!args.loadBalancerController || !args.alb) problems.push("the ALB Ingress needs the load balancer controller and alb settings");
+                break;
+            case IngressKind.Gateway:
+                if (!args.loadBalancerController || !args.alb || !args.gatewayClass || !args.gatewayClassName) problems.push("the ALB Gateway needs the load balancer controller with gatewayApi (its GatewayClass) and alb settings");
+                break;
+            case IngressKind.None:
+                break;
+        }
+        const type = IdpApplication.primaryLoadBalancerType(args);
+        if (type && args.route53HostedZoneId && args.region) {
+            try {
+                canonicalHostedZoneId(type, args.region);
+            } catch (e) {
+                problems.push(`route53HostedZoneId: ${(e as Error).message}`);
+            }
+        }
+        if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+    }
+
+    /**
+     * The public host's DNS: alias records in the hosted zone, or, without a zone, a preview warning
+     * and the record the user must create (returned, for the stack output).
+     */
+    private dnsRecord(name: string, args: IdpApplicationArgs, primary: Exposure): pulumi.Output<ManualDnsRecord | undefined> {
+        if (!args.route53HostedZoneId) {
+            // Nothing would point the host at the load balancer, and `up` would report success while
+            // the IdP (and an HTTP-01 certificate) cannot work. Say so, and hand over the record.
+            void pulumi.log.warn(`${args.host} needs a DNS record this stack cannot create (no route53HostedZoneId): ${manualDnsRecord(args.host, "<loadBalancerHostname>").instructions}; ` +
+                "the stack output requiredDnsRecord has the load balancer's name once it exists. Until the record exists the IdP is unreachable by name" +
+                (args.ingress === IngressKind.Nginx && !args.tls ? " and cert-manager cannot complete the HTTP-01 challenge for its certificate." : "."), this);
+            return primary.hostname.apply((h) => manualDnsRecord(args.host, h ?? "<pending>"));
+        }
+        const zoneId = args.route53HostedZoneId;
+        const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
+        const specs = pulumi.output(region).apply((r) => aliasRecordSpecs({ host: args.host, type: primary.loadBalancerType, region: r, dualStack: primary.dualStack }));
+        for (const recordType of primary.dualStack ? (["A", "AAAA"] as const) : (["A"] as const)) {
+            // Alias records: valid at a zone apex, where Route53 refuses a CNAME. The A record keeps the
+            // former CNAME's name (and URN); a record's type cannot change in place, and the CNAME must be
+            // gone before an A record of the same name can exist, so a replacement deletes first.
+            new aws.route53.Record(recordType === "A" ? `${name}-host` : `${name}-host-aaaa`, {
+                zoneId,
+                name: args.host,
+                type: recordType,
+                aliases: [{
+                    name: primary.hostname.apply((h) => h ?? ""),
+                    zoneId: specs.apply((all) => all.find((r) => r.recordType === recordType)!.zoneId),
+                    evaluateTargetHealth: true,
+                }],
+            }, { parent: this, deleteBeforeReplace: true });
+        }
+        return pulumi.output(undefined);
     }
 
     /**

@@ -7,6 +7,11 @@ import { albGatewayTraffic } from "../../../../components/idp/exposures/albGatew
 import { albTraffic } from "../../../../components/idp/exposures/albIngress";
 import { nginxTraffic } from "../../../../components/idp/exposures/nginxIngress";
 import { nlbTraffic } from "../../../../components/idp/exposures/nlbService";
+import * as k8s from "@pulumi/kubernetes";
+import { IdpApplication, IngressKind } from "../../../../components/idp";
+import { loadConfig, platformArgs } from "../../../../config";
+import { attemptEvaluation } from "../../../../offline/mockCloud";
+import { stackConfig } from "../../../harness";
 
 const IDP = path.join(__dirname, "../../../../components/idp");
 const source = (file: string) => fs.readFileSync(path.join(IDP, file), "utf8");
@@ -41,5 +46,31 @@ describe("idp exposures: one module per exposure (issue 16.6)", () => {
         }
         assert.deepEqual(nginxTraffic(), { viaIngressNginx: true });
         assert.deepEqual(Object.values(LoadBalancerType).sort(), ["application", "network"]);
+    });
+});
+
+describe("idp exposures: the IdpApplication component's own checks", () => {
+    it("refuses every missing exposure prerequisite at once, before registering anything", async () => {
+        const program = () => {
+            const args = platformArgs(loadConfig());
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            // A gateway without the controller's GatewayClass, an NLB without the controller, no certificate source.
+            new IdpApplication("standalone", { ...args.idp, provider, ingress: IngressKind.Gateway, nlb: { scheme: LoadBalancerScheme.InternetFacing, sourceRanges: [] }, nodePort: undefined, nodePortSourceRanges: undefined });
+        };
+        const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
+        const message = String(attempt.error);
+        assert.match(message, /standalone: the NLB\/ALB needs certificateArn or route53HostedZoneId; the NLB Service needs the load balancer controller; the ALB Gateway needs the load balancer controller with gatewayApi/);
+        assert.equal(attempt.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes").length, 0);
+    });
+
+    it("refuses an alias record in a region whose ELB hosted zone id is not known", async () => {
+        const program = () => {
+            const args = platformArgs(loadConfig());
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            new IdpApplication("zoned", { ...args.idp, provider, ingress: IngressKind.None, nlb: { scheme: LoadBalancerScheme.InternetFacing, sourceRanges: [] }, nodePort: undefined, nodePortSourceRanges: undefined,
+                loadBalancerController: provider, route53HostedZoneId: "Z0123456789EXAMPLEZONE", region: "mx-central-1" });
+        };
+        const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
+        assert.match(String(attempt.error), /zoned: route53HostedZoneId: no Elastic Load Balancing hosted zone id is known for network load balancers in region "mx-central-1"/);
     });
 });
