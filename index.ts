@@ -31,6 +31,7 @@ export = function idpEks() {
         idpNamespace: p.idpNamespace,
         publicUrls: p.publicUrls,
         loadBalancerHostname: p.loadBalancerHostname,
+        requiredDnsRecord: p.requiredDnsRecord,
         serviceFqdns: p.serviceFqdns,
     };
 };

@@ -129,6 +129,7 @@ export const configKeys = {
     ingressNginx: key("boolean", "Install ingress-nginx (retired upstream; final release) behind an NLB.", v.optional(v.boolean(), false)),
     ingressNginxVersion: key("string", "ingress-nginx chart version.", v.optional(rule.chartVersion(false), DEFAULT_INGRESS_NGINX_VERSION)),
     ingressNginxScheme: key("string", "Scheme of ingress-nginx's NLB: `internet-facing` or `internal`.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
+    gatewayApi: key("boolean", "Apply the Gateway API v1.6.0 (standard channel) and the load balancer controller's gateway.k8s.aws CRDs, switch its ALB Gateway support on and create the `alb` GatewayClass; always on when idpIngress is gateway.", v.optional(v.boolean(), false)),
 
     // --- the IdP's public identity (used by the ingress and certificate layers)
     idpHost: key("string", "Public DNS name of the IdP, e.g. auth.example.com.", rule.hostname),
@@ -161,7 +162,7 @@ export const configKeys = {
     idpNlbScheme: key("string", "`internet-facing` or `internal` NLB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpNlbSourceRanges: key("array", "Client CIDRs the NLB admits (its security group and, with client IPs preserved, the NetworkPolicy).", v.optional(rule.uniqueList(rule.cidr), () => ["0.0.0.0/0"])),
     idpCertificateArn: key("string", "ACM certificate for the NLB/ALB; without it one is created and DNS-validated in route53HostedZoneId.", v.optional(rule.acmCertificateArn)),
-    idpIngress: key("string", "Layer-7 entry: `none`, `nginx` (needs ingressNginx) or `alb` (needs loadBalancerController).", v.optional(rule.oneOf(IngressKind), IngressKind.None)),
+    idpIngress: key("string", "Layer-7 entry: `none`, `nginx` (needs ingressNginx), `alb` (ALB Ingress) or `gateway` (ALB through the Gateway API); alb and gateway need loadBalancerController.", v.optional(rule.oneOf(IngressKind), IngressKind.None)),
     idpClusterIssuer: key("string", "cert-manager ClusterIssuer of the NGINX Ingress's certificate.", v.optional(rule.oneOf({ Prod: "letsencrypt-prod", Staging: "letsencrypt-staging" } as const), "letsencrypt-prod")),
     idpNginxProxyBodySize: key("string", "nginx proxy-body-size of the Ingress.", v.optional(v.pipe(v.string(), v.regex(/^\d+[kKmMgG]?$/, "is not an nginx size (expected e.g. 10m)")), "10m")),
     idpNginxProxyReadTimeout: key("integer", "nginx proxy-read-timeout in seconds.", v.optional(int(1, 3600), 60)),
@@ -170,6 +171,7 @@ export const configKeys = {
     idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", v.optional(rule.pem("PRIVATE KEY")), () => "-----BEGIN PRIVATE KEY-----\nmock\n-----END PRIVATE KEY-----\n"),
     idpAlbScheme: key("string", "`internet-facing` or `internal` ALB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpAlbGroupName: key("string", "ALB IngressGroup to share one ALB with other Ingresses.", v.optional(rule.dnsLabelName)),
+    idpGatewaySourceRanges: key("array", "gateway: client CIDRs the ALB Gateway's security group admits (unset: anywhere).", v.optional(rule.uniqueList(rule.cidr))),
     idpDnsNdots: key("integer", "Pod dnsConfig ndots option (-1: the cluster default, 5).", v.optional(int(0, 15)), -1),
     idpDnsSearches: key("array", "Pod dnsConfig extra search domains.", v.optional(rule.uniqueList(rule.hostname), () => [])),
 

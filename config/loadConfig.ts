@@ -12,6 +12,8 @@ import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, config
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
+import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../components/idp/dns";
+import { LBC_GATEWAY_CRD_VERSIONS } from "../components/addons/gatewayApi";
 import { awsRegion } from "./rules";
 import { subnetCidrs } from "./platformArgs";
 import { lifecycleToday } from "./today";
@@ -171,12 +173,12 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     });
     addonProblems(c, add);
     lifecycleProblems(c, add, today);
-    workloadProblems(c, add, present);
+    workloadProblems(c, region, add, present);
     return problems;
 }
 
 /** IdP workload rules: exposures have their controller and certificate, rollouts cannot drop requests. */
-function workloadProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void, present: (k: ConfigKey) => boolean): void {
+function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, message: string) => void, present: (k: ConfigKey) => boolean): void {
     if (c.idpReplicas > 1 && c.idpReplicas <= c.idpPdbMinAvailable) {
         add("idpReplicas", `${c.idpReplicas} is not above idpPdbMinAvailable ${c.idpPdbMinAvailable}: the PodDisruptionBudget would block every node drain`);
     }
@@ -196,6 +198,21 @@ function workloadProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
     if (c.idpIngress === IngressKind.Alb) {
         if (!c.loadBalancerController) add("idpIngress", "is alb but loadBalancerController is false: the ALB is made by the load balancer controller");
         if (!hasCertificateSource) add("idpCertificateArn", "is required for the ALB's HTTPS listener (idpIngress is alb): give an ACM certificate ARN, or route53HostedZoneId to create one");
+    }
+    if (c.idpIngress === IngressKind.Gateway) {
+        if (!c.loadBalancerController) add("idpIngress", "is gateway but loadBalancerController is false: the ALB Gateway is made by the load balancer controller");
+        if (!hasCertificateSource) add("idpCertificateArn", "is required for the ALB Gateway's HTTPS listener (idpIngress is gateway): give an ACM certificate ARN, or route53HostedZoneId to create one");
+        if (c.loadBalancerController && !LBC_GATEWAY_CRD_VERSIONS.includes(c.loadBalancerControllerVersion)) {
+            add("loadBalancerControllerVersion", `${show(c.loadBalancerControllerVersion)} has no gateway.k8s.aws CRDs kept in the project (have ${LBC_GATEWAY_CRD_VERSIONS.join(", ")}); idpIngress gateway needs them`);
+        }
+    } else if (present("idpGatewaySourceRanges")) {
+        add("idpGatewaySourceRanges", "is only used when idpIngress is gateway");
+    }
+    if (c.gatewayApi && !c.loadBalancerController) add("gatewayApi", "is true but loadBalancerController is false: the CRDs are applied with the controller that implements them");
+    // The alias record's hosted zone comes from a table per region (a read of the load balancer would fail in preview).
+    if (region && c.route53HostedZoneId && (c.idpIngress !== IngressKind.None || c.idpNlb)) {
+        const types = [...(c.idpIngress === IngressKind.Alb || c.idpIngress === IngressKind.Gateway ? [LoadBalancerType.Application] : []), ...(c.idpIngress === IngressKind.Nginx || c.idpNlb ? [LoadBalancerType.Network] : [])];
+        for (const t of types) if (!ELB_HOSTED_ZONE_IDS[t][region]) add("route53HostedZoneId", `needs the ${t} load balancers' hosted zone id of region ${show(region)} for the alias record, which components/idp/dns.ts does not list`);
     }
     if (c.idpIngress === IngressKind.Nginx) {
         if (!c.ingressNginx) add("idpIngress", "is nginx but ingressNginx is false: install ingress-nginx or use alb");

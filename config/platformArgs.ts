@@ -29,7 +29,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
         region: c.region,
         addons: {
             identity: c.addonIdentity,
-            loadBalancerController: c.loadBalancerController ? { chartVersion: c.loadBalancerControllerVersion } : undefined,
+            loadBalancerController: c.loadBalancerController ? { chartVersion: c.loadBalancerControllerVersion, gatewayApi: c.gatewayApi } : undefined,
             certManager: c.certManager
                 ? { chartVersion: c.certManagerVersion, acmeEmail: c.acmeEmail, solver: c.acmeSolver, hostedZoneId: c.route53HostedZoneId }
                 : undefined,
@@ -59,7 +59,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             ingress: c.idpIngress,
             nginx: { proxyBodySize: c.idpNginxProxyBodySize, proxyReadTimeoutSeconds: c.idpNginxProxyReadTimeout, extraRoutes: parseRoutes(c.idpExtraRoutes), clusterIssuer: c.idpClusterIssuer },
             tls: c.idpTlsCertificate && c.idpTlsPrivateKey ? { certificate: pulumi.secret(c.idpTlsCertificate), privateKey: pulumi.secret(c.idpTlsPrivateKey) } : undefined,
-            alb: { scheme: c.idpAlbScheme, groupName: c.idpAlbGroupName },
+            alb: { scheme: c.idpAlbScheme, groupName: c.idpAlbGroupName, gatewaySourceRanges: c.idpGatewaySourceRanges },
             certificateArn: c.idpCertificateArn,
             route53HostedZoneId: c.route53HostedZoneId,
             networkPolicies: c.idpNetworkPolicies ? {

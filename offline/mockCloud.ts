@@ -264,6 +264,9 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
             const hostname = `mock-${(inputs.metadata?.name ?? name)}.elb.${region}.amazonaws.com`;
             return isLoadBalancer ? { ...inputs, status: { loadBalancer: { ingress: [{ hostname }] } } } : { ...inputs };
         }
+        case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
+            // The load balancer controller publishes the ALB's DNS name in the Gateway's status.
+            return { ...inputs, status: { addresses: [{ type: "Hostname", value: `mock-${inputs.metadata?.name ?? name}-gateway.elb.${region}.amazonaws.com` }] } };
         case "aws:acm/certificate:Certificate":
             return {
                 ...inputs,

@@ -11,6 +11,7 @@ const ALB = "alb.ingress.kubernetes.io/";
 const SERVICE = "kubernetes:core/v1:Service";
 const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
+const LB_CONFIGURATION = "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration";
 const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"];
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
 
@@ -28,7 +29,7 @@ function loadBalancerServices(a: { type: string; props: Props }): { where: strin
 export const resourcePolicies: ResourceValidationPolicy[] = [
     {
         name: "load-balancer-tls13",
-        description: "NLB TLS listeners and ALB HTTPS listeners use the TLS 1.3 security policy.",
+        description: "NLB TLS listeners and ALB HTTPS listeners (Ingress or Gateway LoadBalancerConfiguration) use the TLS 1.3 security policy.",
         enforcementLevel: "mandatory",
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
             for (const s of loadBalancerServices(args)) {
@@ -36,6 +37,23 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
             }
             if (isAlbIngress(args) && annotations(args.props)[`${ALB}certificate-arn`] && annotations(args.props)[`${ALB}ssl-policy`] !== TLS13_POLICY) {
                 report(`ALB Ingress ${args.props.metadata?.name} has HTTPS without ${ALB}ssl-policy: ${TLS13_POLICY}`);
+            }
+            if (args.type === LB_CONFIGURATION) {
+                for (const l of (args.props.spec?.listenerConfigurations ?? []) as Props[]) {
+                    if (/^(HTTPS|TLS):/.test(l.protocolPort ?? "") && l.sslPolicy !== TLS13_POLICY) report(`LoadBalancerConfiguration ${args.props.metadata?.name} listener ${l.protocolPort} has no sslPolicy: ${TLS13_POLICY}`);
+                }
+            }
+        },
+    },
+    {
+        // ingress-nginx was retired upstream: best-effort maintenance ended in March 2026 and 4.15.1
+        // (controller 1.15.1) is the final release, with no security fixes to come.
+        name: "ingress-nginx-retired",
+        description: "ingress-nginx is retired (March 2026; no security fixes): expose services through the load balancer controller's Gateway API (idpIngress: gateway) instead.",
+        enforcementLevel: "advisory",
+        validateResource: (args, report) => {
+            if (args.type === RELEASE && args.props.chart === "ingress-nginx") {
+                report(`Helm release ${args.props.name ?? "ingress-nginx"} installs ingress-nginx, retired in March 2026 with no further security fixes; move to the ALB Gateway (idpIngress: gateway, ingressNginx: false; see the README's migration section)`);
             }
         },
     },

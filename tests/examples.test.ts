@@ -44,7 +44,9 @@ describe("package: npm pack", () => {
         const result = run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"]);
         assert.equal(result.status, 0, result.stderr);
         const files: string[] = JSON.parse(result.stdout)[0].files.map((f: { path: string }) => f.path);
-        for (const f of ["package.json", "README.md", "dist/components/index.js", "dist/components/index.d.ts", "dist/components/platform/index.d.ts", "dist/components/addons/loadBalancerController/iam-policy-v3.5.0.json"]) {
+        for (const f of ["package.json", "README.md", "dist/components/index.js", "dist/components/index.d.ts", "dist/components/platform/index.d.ts", "dist/components/addons/loadBalancerController/iam-policy-v3.5.0.json",
+            // Read at run time from beside dist/ (see crdDirectory): the pinned Gateway API CRDs.
+            "components/addons/gatewayApi/crds/gateway-api-v1.6.0/gateway.networking.k8s.io_httproutes.yaml", "components/addons/gatewayApi/crds/aws-load-balancer-controller-v3.5.0/gateway-crds.yaml"]) {
             assert.ok(files.includes(f), `${f} is not packed`);
         }
         for (const f of files) assert.doesNotMatch(f, /(^|\/)(tests?|examples|offline|policy|\.github)\/|\.test\.|Pulumi\..*yaml$/, `${f} should not be packed`);

@@ -4,8 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LoadBalancerScheme } from "../addons/types";
 import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameService, ownStorageClassName, postgresStatefulSet, redisStatefulSet } from "./datastores";
-import { Route, TLS_SECRET, albIngress, idpCertificate, nginxIngress } from "./ingress";
-import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
+import { Route } from "./ingress";
+import { RolloutTiming } from "./loadBalancing";
+import { LoadBalancerType, ManualDnsRecord, aliasRecordSpecs, canonicalHostedZoneId, manualDnsRecord } from "./dns";
+import { Exposure, ExposureContext } from "./exposures/types";
+import { exposeNginxIngress } from "./exposures/nginxIngress";
+import { exposeAlbIngress } from "./exposures/albIngress";
+import { exposeAlbGateway } from "./exposures/albGateway";
+import { NLB_SERVICE, exposeNlbService } from "./exposures/nlbService";
 import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
@@ -20,6 +26,12 @@ export * from "./ingress";
 export * from "./loadBalancing";
 export * from "./trafficIntent";
 export * from "./rolloutTimeout";
+export * from "./dns";
+export * from "./exposures/types";
+export * from "./exposures/nginxIngress";
+export * from "./exposures/albIngress";
+export * from "./exposures/albGateway";
+export * from "./exposures/nlbService";
 
 export interface IdpDatabaseArgs {
     mode: DatabaseMode;
@@ -71,7 +83,10 @@ export interface TlsKeyPairArgs {
 
 export interface IdpAlbArgs {
     scheme: LoadBalancerScheme;
+    /** ALB Ingress only: the IngressGroup to share one ALB with other Ingresses. */
     groupName?: string;
+    /** ALB Gateway only: client CIDRs its security group admits (empty: anywhere). */
+    gatewaySourceRanges?: string[];
 }
 
 /** What the IdP is; the cluster's provider and controllers come from where it is deployed. */
@@ -132,6 +147,13 @@ export interface IdpApplicationArgs extends IdpSettings {
      * EBS CSI driver): the StatefulSets wait for it, and are deleted before it.
      */
     storage?: pulumi.Resource;
+    /** cert-manager's ClusterIssuers by name: the NGINX Ingress's Certificate waits for the one it names. */
+    clusterIssuers?: Record<string, pulumi.Resource>;
+    /** The controller's ALB GatewayClass (with the Gateway API CRDs), needed by `ingress: gateway`. */
+    gatewayClass?: pulumi.Resource;
+    gatewayClassName?: pulumi.Input<string>;
+    /** AWS region of the load balancers (their alias records' hosted zone); default: the provider's. */
+    region?: string;
     /** Security group of the nodes, where the NodePort is opened to nodePortSourceRanges. */
     nodeSecurityGroupId?: pulumi.Input<string>;
     tags?: Record<string, string>;
@@ -148,6 +170,8 @@ export class IdpApplication extends pulumi.ComponentResource {
     public readonly publicUrls: pulumi.Output<string[]>;
     /** Hostname of the load balancer the public DNS name points at, when there is one. */
     public readonly loadBalancerHostname: pulumi.Output<string | undefined>;
+    /** Without route53HostedZoneId: the record the user must create for the host (else undefined). */
+    public readonly requiredDnsRecord: pulumi.Output<ManualDnsRecord | undefined>;
     /** In-cluster DNS names of every Service, by Service name. */
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
@@ -165,6 +189,7 @@ export class IdpApplication extends pulumi.ComponentResource {
     constructor(name: string, args: IdpApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpApplication", name, {}, withPreviousType("idp-eks:idp:IdpApplication", opts));
         IdpApplication.checkNodePort(name, args);
+        IdpApplication.checkExposures(name, args);
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const after = (...deps: (pulumi.Resource | undefined)[]) => ({ ...k8sOpts, dependsOn: deps.filter((d): d is pulumi.Resource => !!d) });
@@ -257,7 +282,7 @@ export class IdpApplication extends pulumi.ComponentResource {
             maxSurge: ROLLOUT_MAX_SURGE,
             probePeriodSeconds: PROBE_PERIOD_SECONDS,
             startupFailureThreshold: STARTUP_FAILURE_THRESHOLD,
-            gates: [...(args.ingress === IngressKind.Alb ? [ReadinessGate.Alb] : []), ...(args.nlb ? [ReadinessGate.Nlb] : [])],
+            gates: [...(args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway ? [ReadinessGate.Alb] : []), ...(args.nlb ? [ReadinessGate.Nlb] : [])],
             ...args.rollout,
         });
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, idpDeployment(ns, {
@@ -320,81 +345,145 @@ export class IdpApplication extends pulumi.ComponentResource {
             }
         }
 
-        const certificateArn = this.acmCertificate(name, args);
-        let lbHostname: pulumi.Output<string | undefined> = pulumi.output(undefined);
-        if (args.nlb) {
-            if (!args.loadBalancerController) throw new Error(`${name}: the NLB Service needs the load balancer controller`);
-            const nlb = args.nlb;
-            const annotations = (arn: string) => nlbAnnotations({ scheme: nlb.scheme, certificateArn: arn, readinessPath: args.readinessPath, deregistrationDelaySeconds: args.rollout.deregistrationDelaySeconds });
-            const spec = idpService(`${IDP_NAME}-lb`, ns, {
-                type: "LoadBalancer",
-                // Handled by the load balancer controller, never by the legacy in-tree controller.
-                loadBalancerClass: "service.k8s.aws/nlb",
-                loadBalancerSourceRanges: nlb.sourceRanges,
-                ports: [{ name: "https", port: 443, targetPort: "http" }],
-            }, annotations(""));
-            const svc = new k8s.core.v1.Service(`${name}-svc-lb`, {
-                ...spec,
-                metadata: { ...spec.metadata, annotations: pulumi.output(certificateArn!).apply(annotations) },
-            }, after(namespace, args.loadBalancerController));
-            serviceNames.push(`${IDP_NAME}-lb`);
-            lbHostname = svc.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname);
-        }
-
-        const urls: string[] = [];
-        if (args.ingress === IngressKind.Nginx) {
-            if (!args.ingressNginx || !args.nginx) throw new Error(`${name}: the NGINX Ingress needs ingress-nginx and nginx settings`);
-            if (args.tls) {
-                new k8s.core.v1.Secret(`${name}-tls`, {
-                    metadata: { name: TLS_SECRET, namespace: ns },
-                    type: "kubernetes.io/tls",
-                    stringData: { "tls.crt": pulumi.secret(args.tls.certificate), "tls.key": pulumi.secret(args.tls.privateKey) },
-                }, inNs);
-            } else {
-                if (!args.certManager) throw new Error(`${name}: a cert-manager certificate needs cert-manager (or give tls)`);
-                const cert = idpCertificate(ns, args.host, args.nginx.clusterIssuer);
-                new k8s.apiextensions.CustomResource(`${name}-certificate`, cert, after(namespace, args.certManager));
-            }
-            new k8s.networking.v1.Ingress(`${name}-ingress`, nginxIngress(ns, { host: args.host, ...args.nginx }), after(namespace, args.ingressNginx));
-            const controller = k8s.core.v1.Service.get(`${name}-nginx-controller`, "ingress-nginx/ingress-nginx-controller", after(args.ingressNginx));
-            lbHostname = controller.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname);
-            urls.push(`https://${args.host}`);
-        } else if (args.ingress === IngressKind.Alb) {
-            if (!args.loadBalancerController || !args.alb) throw new Error(`${name}: the ALB Ingress needs the load balancer controller and alb settings`);
-            const alb = args.alb;
-            const annotations = (arn: string) => albAnnotations({
-                scheme: alb.scheme, certificateArn: arn, readinessPath: args.readinessPath, deregistrationDelaySeconds: args.rollout.deregistrationDelaySeconds, groupName: alb.groupName,
-            });
-            const spec = albIngress(ns, args.host, annotations(""));
-            const ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, {
-                ...spec,
-                metadata: { ...spec.metadata, annotations: pulumi.output(certificateArn!).apply(annotations) },
-            }, after(namespace, args.loadBalancerController));
-            lbHostname = ingress.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname);
-            urls.push(`https://${args.host}`);
-        }
-
-        if (args.route53HostedZoneId && (args.ingress !== IngressKind.None || args.nlb)) {
-            new aws.route53.Record(`${name}-host`, {
-                zoneId: args.route53HostedZoneId,
-                name: args.host,
-                type: "CNAME",
-                ttl: 60,
-                records: [lbHostname.apply((h) => h ?? "")],
-            }, { parent: this });
-        }
-        if (args.ingress === IngressKind.None && args.nlb) urls.push(`https://${args.host}`);
+        const exposures = this.exposures(name, args, namespace);
+        if (args.nlb) serviceNames.push(NLB_SERVICE);
+        const urls = [...new Set(exposures.flatMap((e) => e.urls))];
+        // The public host points at the layer-7 entry when there is one, else at the NLB.
+        const primary = exposures[0];
+        const lbHostname: pulumi.Output<string | undefined> = primary ? primary.hostname : pulumi.output(undefined);
+        const requiredDnsRecord = primary ? this.dnsRecord(name, args, primary) : pulumi.output(undefined);
 
         this.namespace = pulumi.output(ns);
         this.publicUrls = pulumi.output(urls);
         this.loadBalancerHostname = lbHostname;
+        this.requiredDnsRecord = requiredDnsRecord;
         this.serviceFqdns = pulumi.output(Object.fromEntries([...serviceNames].sort().map((s) => [s, serviceFqdn(s, ns)])));
-        this.registerOutputs({ namespace: this.namespace, publicUrls: this.publicUrls, loadBalancerHostname: this.loadBalancerHostname, serviceFqdns: this.serviceFqdns });
+        this.registerOutputs({ namespace: this.namespace, publicUrls: this.publicUrls, loadBalancerHostname: this.loadBalancerHostname, requiredDnsRecord: this.requiredDnsRecord, serviceFqdns: this.serviceFqdns });
+    }
+
+    /** The load balancer type the public host points at: the layer-7 entry, else the NLB. Pure. */
+    private static primaryLoadBalancerType(args: IdpSettings): LoadBalancerType | undefined {
+        switch (args.ingress) {
+            case IngressKind.Alb:
+            case IngressKind.Gateway:
+                return LoadBalancerType.Application;
+            case IngressKind.Nginx:
+                return LoadBalancerType.Network; // ingress-nginx's NLB
+            case IngressKind.None:
+                return args.nlb ? LoadBalancerType.Network : undefined;
+        }
+    }
+
+    /**
+     * Each exposure's prerequisites, and the region's ELB hosted zone id for the alias record: all
+     * problems at once, before anything is registered.
+     */
+    private static checkExposures(name: string, args: IdpApplicationArgs): void {
+        const problems: string[] = [];
+        const needsCertificate = !!args.nlb || args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway;
+        if (needsCertificate && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
+        if (args.nlb && !args.loadBalancerController) problems.push("the NLB Service needs the load balancer controller");
+        switch (args.ingress) {
+            case IngressKind.Nginx:
+                if (!args.ingressNginx || !args.nginx) problems.push("the NGINX Ingress needs ingressNginx and nginx settings");
+                else if (!args.tls && !args.certManager && !args.clusterIssuers) problems.push("a cert-manager certificate needs cert-manager (or give tls)");
+                else if (!args.tls && args.clusterIssuers && !args.clusterIssuers[args.nginx.clusterIssuer]) problems.push(`ClusterIssuer ${JSON.stringify(args.nginx.clusterIssuer)} is not one of cert-manager's (${Object.keys(args.clusterIssuers).join(", ")})`);
+                break;
+            case IngressKind.Alb:
+                if (!args.loadBalancerController || !args.alb) problems.push("the ALB Ingress needs the load balancer controller and alb settings");
+                break;
+            case IngressKind.Gateway:
+                if (!args.loadBalancerController || !args.alb || !args.gatewayClass || !args.gatewayClassName) problems.push("the ALB Gateway needs the load balancer controller with gatewayApi (its GatewayClass) and alb settings");
+                break;
+            case IngressKind.None:
+                break;
+        }
+        const type = IdpApplication.primaryLoadBalancerType(args);
+        if (type && args.route53HostedZoneId && args.region) {
+            try {
+                canonicalHostedZoneId(type, args.region);
+            } catch (e) {
+                problems.push(`route53HostedZoneId: ${(e as Error).message}`);
+            }
+        }
+        if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+    }
+
+    /**
+     * The public host's DNS: alias records in the hosted zone, or, without a zone, a preview warning
+     * and the record the user must create (returned, for the stack output).
+     */
+    private dnsRecord(name: string, args: IdpApplicationArgs, primary: Exposure): pulumi.Output<ManualDnsRecord | undefined> {
+        if (!args.route53HostedZoneId) {
+            // Nothing would point the host at the load balancer, and `up` would report success while
+            // the IdP (and an HTTP-01 certificate) cannot work. Say so, and hand over the record.
+            void pulumi.log.warn(`${args.host} needs a DNS record this stack cannot create (no route53HostedZoneId): ${manualDnsRecord(args.host, "<loadBalancerHostname>").instructions}; ` +
+                "the stack output requiredDnsRecord has the load balancer's name once it exists. Until the record exists the IdP is unreachable by name" +
+                (args.ingress === IngressKind.Nginx && !args.tls ? " and cert-manager cannot complete the HTTP-01 challenge for its certificate." : "."), this);
+            return primary.hostname.apply((h) => manualDnsRecord(args.host, h ?? "<pending>"));
+        }
+        const zoneId = args.route53HostedZoneId;
+        const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
+        const specs = pulumi.output(region).apply((r) => aliasRecordSpecs({ host: args.host, type: primary.loadBalancerType, region: r, dualStack: primary.dualStack }));
+        for (const recordType of primary.dualStack ? (["A", "AAAA"] as const) : (["A"] as const)) {
+            // Alias records: valid at a zone apex, where Route53 refuses a CNAME. The A record keeps the
+            // former CNAME's name (and URN); a record's type cannot change in place, and the CNAME must be
+            // gone before an A record of the same name can exist, so a replacement deletes first.
+            new aws.route53.Record(recordType === "A" ? `${name}-host` : `${name}-host-aaaa`, {
+                zoneId,
+                name: args.host,
+                type: recordType,
+                aliases: [{
+                    name: primary.hostname.apply((h) => h ?? ""),
+                    zoneId: specs.apply((all) => all.find((r) => r.recordType === recordType)!.zoneId),
+                    evaluateTargetHealth: true,
+                }],
+            }, { parent: this, deleteBeforeReplace: true });
+        }
+        return pulumi.output(undefined);
+    }
+
+    /**
+     * Each exposure is its own module (components/idp/exposures/); this only picks them. The layer-7
+     * entry comes first (the public host points at it), then the NLB.
+     */
+    private exposures(name: string, args: IdpApplicationArgs, namespace: pulumi.Resource): Exposure[] {
+        const ctx: ExposureContext = { name, parent: this, provider: args.provider, namespace: args.namespace, namespaceResource: namespace, host: args.host, readinessPath: args.readinessPath, rollout: args.rollout };
+        const certificateArn = this.acmCertificate(name, args);
+        const exposures: Exposure[] = [];
+        switch (args.ingress) {
+            case IngressKind.Nginx:
+                if (!args.ingressNginx || !args.nginx) throw new Error(`${name}: the NGINX Ingress needs ingressNginx and nginx settings`);
+                exposures.push(exposeNginxIngress(ctx, { ...args.nginx, tls: args.tls, ingressNginx: args.ingressNginx, certManager: args.certManager, clusterIssuers: args.clusterIssuers }));
+                break;
+            case IngressKind.Alb:
+                if (!args.loadBalancerController || !args.alb) throw new Error(`${name}: the ALB Ingress needs the load balancer controller and alb settings`);
+                exposures.push(exposeAlbIngress(ctx, { scheme: args.alb.scheme, groupName: args.alb.groupName, certificateArn: certificateArn!, loadBalancerController: args.loadBalancerController }));
+                break;
+            case IngressKind.Gateway:
+                if (!args.loadBalancerController || !args.alb || !args.gatewayClass || !args.gatewayClassName) throw new Error(`${name}: the ALB Gateway needs the load balancer controller with gatewayApi (its GatewayClass) and alb settings`);
+                exposures.push(exposeAlbGateway(ctx, {
+                    scheme: args.alb.scheme,
+                    sourceRanges: args.alb.gatewaySourceRanges ?? [],
+                    certificateArn: certificateArn!,
+                    gatewayClassName: args.gatewayClassName,
+                    loadBalancerController: args.loadBalancerController,
+                    gatewayClass: args.gatewayClass,
+                }));
+                break;
+            case IngressKind.None:
+                break;
+        }
+        if (args.nlb) {
+            if (!args.loadBalancerController) throw new Error(`${name}: the NLB Service needs the load balancer controller`);
+            exposures.push(exposeNlbService(ctx, { scheme: args.nlb.scheme, sourceRanges: args.nlb.sourceRanges, certificateArn: certificateArn!, loadBalancerController: args.loadBalancerController }));
+        }
+        return exposures;
     }
 
     /** The ACM certificate ARN for the NLB/ALB: given, or created and DNS-validated in the hosted zone. */
     private acmCertificate(name: string, args: IdpApplicationArgs): pulumi.Input<string> | undefined {
-        const needed = args.nlb || args.ingress === IngressKind.Alb;
+        const needed = args.nlb || args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway;
         if (!needed || args.certificateArn) return args.certificateArn;
         if (!args.route53HostedZoneId) throw new Error(`${name}: the NLB/ALB needs certificateArn or route53HostedZoneId`);
         const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.host, validationMethod: "DNS", tags: args.tags }, { parent: this });

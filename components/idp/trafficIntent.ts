@@ -48,7 +48,8 @@ const subnetsFor = (scheme: LoadBalancerScheme, p: NetworkPolicyArgs) => (scheme
 export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): TrafficIntent {
     // Load balancers with ip targets reach pods from their own subnets (the scheme decides which).
     const lbSubnets = new Set<string>();
-    if (e.ingress === IngressKind.Alb && e.albScheme) subnetsFor(e.albScheme, p).forEach((c) => lbSubnets.add(c));
+    // The ALB Gateway is an ALB with ip targets like the ALB Ingress's: the same subnets, by the same rule.
+    if ((e.ingress === IngressKind.Alb || e.ingress === IngressKind.Gateway) && e.albScheme) subnetsFor(e.albScheme, p).forEach((c) => lbSubnets.add(c));
     if (e.nlb) subnetsFor(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
     return {
         namespace: e.namespace,

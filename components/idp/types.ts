@@ -5,6 +5,8 @@ export enum IngressKind {
     Nginx = "nginx",
     /** An ALB made by the AWS Load Balancer Controller, TLS from ACM. */
     Alb = "alb",
+    /** An ALB made through the Gateway API (Gateway and HTTPRoutes) by the AWS Load Balancer Controller, TLS from ACM. */
+    Gateway = "gateway",
 }
 
 /** Where PostgreSQL and Redis run. */

@@ -4,10 +4,12 @@ import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
 import { Cluster, ClusterSettings } from "../cluster";
 import { Network, NetworkSettings } from "../network";
-import { DatabaseMode, IdpApplication, IdpSettings, STORAGE_CLASS, VolumeRetention, encryptedGp3StorageClass } from "../idp";
+import { DatabaseMode, IdpApplication, IdpSettings, IngressKind, ManualDnsRecord, STORAGE_CLASS, VolumeRetention, encryptedGp3StorageClass } from "../idp";
 
 export interface LoadBalancerControllerSettings {
     chartVersion: string;
+    /** Apply the Gateway API and gateway.k8s.aws CRDs and create the ALB GatewayClass (on whenever the IdP uses `ingress: gateway`). */
+    gatewayApi?: boolean;
 }
 
 export interface CertManagerSettings {
@@ -68,6 +70,8 @@ export class IdpPlatform extends pulumi.ComponentResource {
     public readonly idpNamespace: pulumi.Output<string>;
     public readonly publicUrls: pulumi.Output<string[]>;
     public readonly loadBalancerHostname: pulumi.Output<string | undefined>;
+    /** Without a hosted zone: the DNS record the user must create for the IdP's host. */
+    public readonly requiredDnsRecord: pulumi.Output<ManualDnsRecord | undefined>;
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: IdpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -95,7 +99,12 @@ export class IdpPlatform extends pulumi.ComponentResource {
             tags,
         };
         const loadBalancerController = addons.loadBalancerController
-            && new LoadBalancerController(`${name}-lbc`, { ...clusterFacts, vpcId: network.vpcId, chartVersion: addons.loadBalancerController.chartVersion }, parent);
+            && new LoadBalancerController(`${name}-lbc`, {
+                ...clusterFacts,
+                vpcId: network.vpcId,
+                chartVersion: addons.loadBalancerController.chartVersion,
+                gatewayApi: addons.loadBalancerController.gatewayApi || args.idp.ingress === IngressKind.Gateway,
+            }, parent);
         const certManager = addons.certManager && new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager }, parent);
         if (addons.ingressNginx && !loadBalancerController) throw new Error(`${name}: ingress-nginx needs the load balancer controller for its NLB`);
         const ingressNginx = addons.ingressNginx && loadBalancerController
@@ -125,6 +134,10 @@ export class IdpPlatform extends pulumi.ComponentResource {
             loadBalancerController: loadBalancerController ? loadBalancerController.release : undefined,
             ingressNginx: ingressNginx ? ingressNginx.release : undefined,
             certManager: certManager ? certManager.release : undefined,
+            clusterIssuers: certManager ? certManager.clusterIssuers() : undefined,
+            gatewayClass: loadBalancerController ? loadBalancerController.gatewayClass : undefined,
+            gatewayClassName: loadBalancerController ? loadBalancerController.gatewayClassName : undefined,
+            region: args.region,
             nodeSecurityGroupId: cluster.clusterSecurityGroupId,
             tags,
         }, parent);
@@ -146,6 +159,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
         this.idpNamespace = idp.namespace;
         this.publicUrls = idp.publicUrls;
         this.loadBalancerHostname = idp.loadBalancerHostname;
+        this.requiredDnsRecord = idp.requiredDnsRecord;
         this.serviceFqdns = idp.serviceFqdns;
         this.registerOutputs({
             vpcId: this.vpcId,

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { computeMatrix, stackModel } from "../../offline/clusterModel";
+import { computeMatrix, matrixAsExpectations, stackModel } from "../../offline/clusterModel";
 import { renderSynth } from "../../offline/synth";
 import { evaluateStack, shippedStack } from "../harness";
 
@@ -25,6 +25,31 @@ describe("reachability matrix per stack", () => {
             const got = new Map(rows.map((r) => [key(r), r.allowed]));
             const differences = [...new Set([...want.keys(), ...got.keys()])].filter((k) => want.get(k) !== got.get(k))
                 .map((k) => `${k}: expected ${want.has(k) ? (want.get(k) ? "ALLOW" : "deny") : "(no probe)"}, got ${got.has(k) ? (got.get(k) ? "ALLOW" : "deny") : "(no probe)"}`);
+            assert.deepEqual(differences, []);
+        });
+    }
+
+    // A gateway variant of prod (issue 16.4): the internet-facing ALB Gateway alone (no NLB), so the
+    // matrix shows exactly what the Gateway path admits: the public load balancer subnets, no pod and
+    // no internet client (the ALB proxies). An internal variant is left to the subnet-tier work: today
+    // internal load balancers share the pods' private subnets, so admitting them admits every pod.
+    // Regenerate deliberately (and review the diff) with UPDATE_REACHABILITY=1.
+    const variants: Record<string, Record<string, unknown>> = {
+        "prod-gateway": { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false },
+    };
+    for (const [variant, overrides] of Object.entries(variants)) {
+        it(`${variant}: matches the expected matrix (${JSON.stringify(overrides)})`, async () => {
+            const model = stackModel(await evaluateStack("prod", overrides));
+            const rows = computeMatrix(model);
+            const file = path.join(__dirname, "../data/reachability", `${variant}.json`);
+            if (process.env.UPDATE_REACHABILITY) {
+                const doc = matrixAsExpectations(variant, model, rows);
+                doc.cases[0].source = `prod with ${JSON.stringify(overrides)} (tests/offline/reachability.test.ts; UPDATE_REACHABILITY=1 rewrites it)`;
+                fs.writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
+            }
+            const want = new Map(expected(variant).map((p) => [key(p), p.allowed]));
+            const got = new Map(rows.map((r) => [key(r), r.allowed]));
+            const differences = [...new Set([...want.keys(), ...got.keys()])].filter((k) => want.get(k) !== got.get(k));
             assert.deepEqual(differences, []);
         });
     }

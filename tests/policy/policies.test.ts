@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import type { PolicyResource, ResourceValidationArgs } from "@pulumi/policy";
 import { resourcePolicies, stackPolicies } from "../../policy/policies";
 import { RecordedResource } from "../../offline/mockCloud";
-import { shippedStack } from "../harness";
+import { evaluateStack, shippedStack } from "../harness";
 
 type Props = Record<string, unknown>;
 const asPolicyResource = (type: string, props: Props, name = "r"): PolicyResource =>
@@ -34,8 +34,25 @@ const denyAll = asPolicyResource("kubernetes:networking.k8s.io/v1:NetworkPolicy"
 const cniOn = asPolicyResource("aws:eks/addon:Addon", { addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) });
 
 describe("policy pack", () => {
-    it("dev has no findings", async () => {
-        assert.deepEqual(findings(fromRecorded((await shippedStack("dev")).resources)), []);
+    it("dev has no findings but the advisory one: ingress-nginx is retired", async () => {
+        assert.deepEqual(findings(fromRecorded((await shippedStack("dev")).resources)).map((f) => f.split(":")[0]), ["ingress-nginx-retired"]);
+    });
+
+    // ingress-nginx's retirement (announced 2025-11-11): best-effort maintenance ended March 2026,
+    // 4.15.1 / 1.15.1 is the final release. The pack advises, it does not block: the path stays supported.
+    it("ingress-nginx-retired advises (never blocks) on any ingress-nginx release and names the gateway path", () => {
+        const policy = resourcePolicies.find((p) => p.name === "ingress-nginx-retired")!;
+        assert.equal(policy.enforcementLevel, "advisory");
+        const release = asPolicyResource("kubernetes:helm.sh/v3:Release", { name: "edge", chart: "ingress-nginx", values: {} });
+        const [finding] = findings([release]);
+        assert.match(finding, /^ingress-nginx-retired: .*March 2026.*idpIngress: gateway/);
+        assert.deepEqual(findings([asPolicyResource("kubernetes:helm.sh/v3:Release", { name: "x", chart: "cert-manager", values: {} })]), []);
+    });
+
+    it("load-balancer-tls13 fires on a Gateway LoadBalancerConfiguration whose HTTPS listener lacks the TLS 1.3 policy", () => {
+        const lbc = (sslPolicy?: string) => asPolicyResource("kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration", { metadata: { name: "edge" }, spec: { scheme: "internal", listenerConfigurations: [{ protocolPort: "HTTPS:443", defaultCertificate: "arn", sslPolicy }] } });
+        assert.deepEqual(findings([lbc()]).map((f) => f.split(":")[0]), ["load-balancer-tls13"]);
+        assert.deepEqual(findings([lbc("ELBSecurityPolicy-TLS13-1-2-2021-06")]), []);
     });
 
     it("prod has no findings, with the production checks on", async () => {
@@ -56,6 +73,10 @@ describe("policy pack", () => {
         // Protected (prod): the StorageClass default, Delete, would lose data with its claim.
         assert.equal(retention([cluster(true), sc(), set("Delete")]).length, 2);
         assert.deepEqual(retention([cluster(true), sc("Retain"), set("Retain")]), []);
+    });
+
+    it("prod with the ALB Gateway has no findings, with the production checks on", async () => {
+        assert.deepEqual(findings(fromRecorded((await evaluateStack("prod", { "idp-eks:idpIngress": "gateway" })).resources), PROD), []);
     });
 
     it("prod-cluster-hardening fires on dev's cluster when production checks are on", async () => {

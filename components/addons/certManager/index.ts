@@ -46,6 +46,7 @@ export class CertManager extends pulumi.ComponentResource {
     public readonly release: k8s.helm.v3.Release;
     /** Names of the ClusterIssuers Certificates can use. */
     public readonly clusterIssuerNames: pulumi.Output<string[]>;
+    private readonly issuers: Record<string, pulumi.Resource>;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:CertManager", name, {}, withPreviousType("idp-eks:addons:CertManager", opts));
@@ -92,8 +93,14 @@ export class CertManager extends pulumi.ComponentResource {
                 spec: solvers.apply((s) => clusterIssuer(issuerName, args.acmeEmail, s).spec),
             }, { ...k8sOpts, dependsOn: [this.release] }); // the CRDs and the webhook must exist first
         };
-        const issuers = [issuer("letsencrypt-staging"), issuer("letsencrypt-prod")];
-        this.clusterIssuerNames = pulumi.all(issuers.map((i) => i.metadata.name));
+        const issuers = { "letsencrypt-staging": issuer("letsencrypt-staging"), "letsencrypt-prod": issuer("letsencrypt-prod") };
+        this.issuers = issuers;
+        this.clusterIssuerNames = pulumi.all(Object.values(issuers).map((i) => i.metadata.name));
         this.registerOutputs({ clusterIssuerNames: this.clusterIssuerNames });
+    }
+
+    /** The ClusterIssuers by name: a Certificate depends on the one it names, not only on the chart. */
+    public clusterIssuers(): Record<string, pulumi.Resource> {
+        return { ...this.issuers };
     }
 }

@@ -10,7 +10,7 @@ export const INGRESS_NGINX_NAMESPACE = "ingress-nginx";
 
 export const RETIREMENT_WARNING =
     "ingress-nginx is retired (best-effort maintenance ended March 2026; 4.15.1 is the final release and gets no security fixes). " +
-    "Prefer the ALB Ingress through the AWS Load Balancer Controller (the prod stack's setup).";
+    "Move the IdP to the ALB through the Gateway API: set idpIngress to gateway (and ingressNginx to false), see the README's migration section.";
 
 export interface IngressNginxArgs {
     provider: k8s.Provider;
@@ -37,6 +37,9 @@ export function ingressNginxValues(scheme: LoadBalancerScheme) {
             ingressClassResource: { name: "nginx", enabled: true, default: false, controllerValue: "k8s.io/ingress-nginx" },
             // Snippet annotations let any Ingress author inject nginx config (CVE-2025-1974 and kin).
             allowSnippetAnnotations: false,
+            // The IdP's Ingress reads its load balancer's DNS name from its own status, which the
+            // controller fills from this Service (the chart's default; set so it cannot drift).
+            publishService: { enabled: true },
             admissionWebhooks: { enabled: true, failurePolicy: "Fail", patch: { enabled: true } },
             service: {
                 type: "LoadBalancer",

@@ -66,6 +66,7 @@ describe("addons: AWS Load Balancer Controller per stack", () => {
                 createIngressClassResource: true,
                 ingressClass: "alb",
                 ingressClassConfig: { default: false },
+                controllerConfig: { featureGates: { ALBGatewayAPI: false } },
             });
         });
 

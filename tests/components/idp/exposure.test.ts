@@ -3,6 +3,7 @@ import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
 import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 import { validateObject } from "../../schema";
 import { kubernetesObjects } from "../../../offline/synth";
+import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../../components/idp/dns";
 
 type Obj = { metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec: any; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const obj = (r: RecordedResource) => r.inputs as unknown as Obj;
@@ -20,6 +21,12 @@ function assertRolloutInvariant(resources: readonly RecordedResource[], deregist
     const preStop = pod.containers[0].lifecycle.preStop.sleep.seconds;
     assert.ok(Number.isInteger(delay), `no deregistration delay in ${deregistrationAttribute}`);
     assert.ok(delay < preStop && preStop < pod.terminationGracePeriodSeconds, `expected ${delay} < ${preStop} < ${pod.terminationGracePeriodSeconds}`);
+}
+
+/** The Gateway exposure's target group attributes, in the annotation form `key=value,...`. */
+function targetGroupAttributes(resources: readonly RecordedResource[]): string {
+    const tgc = obj(only(resources, "kubernetes:gateway.k8s.aws/v1:TargetGroupConfiguration"));
+    return (tgc.spec.defaultConfiguration.targetGroupAttributes as { key: string; value: string }[]).map((a) => `${a.key}=${a.value}`).join(",");
 }
 
 describe("idp: exposure", () => {
@@ -97,9 +104,12 @@ describe("idp: exposure", () => {
         assert.equal(obj(byName(resources, "kubernetes:core/v1:Service", "idp-server-lb")[0]).metadata.annotations![`${SVC}ssl-cert`], arn);
     });
 
-    it("prod: points the public host at the load balancer in Route53; exports the URL and FQDNs", () => {
+    it("prod: points the public host at the ALB with a Route53 alias A record (the ALB's canonical zone, not a CNAME); exports the URL and FQDNs", () => {
         const record = only(prod.resources, "aws:route53/record:Record", "-idp-host");
-        assert.deepEqual([record.inputs.zoneId, record.inputs.name, record.inputs.type, record.inputs.records], ["Z0123456789EXAMPLEZONE", "auth.example.com", "CNAME", ["mock-idp-server.elb.us-east-1.amazonaws.com"]]);
+        assert.deepEqual([record.inputs.zoneId, record.inputs.name, record.inputs.type, record.inputs.records, record.inputs.ttl], ["Z0123456789EXAMPLEZONE", "auth.example.com", "A", undefined, undefined]);
+        assert.deepEqual(record.inputs.aliases, [{ name: "mock-idp-server.elb.us-east-1.amazonaws.com", zoneId: ELB_HOSTED_ZONE_IDS[LoadBalancerType.Application]["us-east-1"], evaluateTargetHealth: true }]);
+        // A record's type cannot change in place and a CNAME cannot coexist with an A record of the same name.
+        assert.equal(record.deleteBeforeReplace, true);
         assert.deepEqual(prod.outputs.publicUrls, ["https://auth.example.com"]);
         assert.deepEqual(prod.outputs.serviceFqdns, {
             "idp-server": "idp-server.idp-system.svc.cluster.local",
@@ -146,17 +156,25 @@ describe("idp: exposure", () => {
         assertRolloutInvariant(prod.resources, obj(only(prod.resources, "kubernetes:networking.k8s.io/v1:Ingress")).metadata.annotations![`${ALB}target-group-attributes`]);
     });
 
+    it("holds the invariant for the ALB Gateway's target group (TargetGroupConfiguration), internet-facing and internal", async () => {
+        for (const scheme of ["internet-facing", "internal"]) {
+            const { resources } = await evaluateStack("prod", { "idp-eks:idpIngress": "gateway", "idp-eks:idpAlbScheme": scheme, "idp-eks:lbDeregistrationDelaySeconds": 35 });
+            assert.match(targetGroupAttributes(resources), /deregistration_delay\.timeout_seconds=35/);
+            assertRolloutInvariant(resources, targetGroupAttributes(resources));
+        }
+    });
+
     it("holds the invariant for the ingress-nginx NLB too (nginx pods are its targets)", () => {
         const values = release(dev.resources, "-ingress-nginx").inputs.values as { controller: { service: { annotations: Record<string, string> } } };
         assertRolloutInvariant(dev.resources, values.controller.service.annotations[`${SVC}target-group-attributes`]);
     });
 
-    // Every exposure combination: Ingress none/nginx/alb x NLB on/off x NodePort on/off.
-    for (const ingress of ["none", "nginx", "alb"]) {
+    // Every exposure combination: Ingress none/nginx/alb/gateway x NLB on/off x NodePort on/off.
+    for (const ingress of ["none", "nginx", "alb", "gateway"]) {
         for (const nlb of [false, true]) {
             for (const nodePort of [false, true]) {
                 const label = `ingress ${ingress}, NLB ${nlb ? "on" : "off"}, NodePort ${nodePort ? "on" : "off"}`;
-                it(`${label}: creates exactly those exposures, valid against the Kubernetes schemas, rollout invariant held`, async () => {
+                it(`${label}: creates exactly those exposures, valid against the Kubernetes (and pinned CRD) schemas, rollout invariant held`, async () => {
                     const { resources } = await evaluateStack("dev", {
                         "idp-eks:idpIngress": ingress,
                         "idp-eks:idpNlb": nlb,
@@ -165,7 +183,8 @@ describe("idp: exposure", () => {
                         "idp-eks:route53HostedZoneId": "Z0123456789EXAMPLEZONE",
                     });
                     const ingresses = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => obj(r).spec.ingressClassName);
-                    assert.deepEqual(ingresses, ingress === "none" ? [] : [ingress]);
+                    assert.deepEqual(ingresses, ingress === "none" || ingress === "gateway" ? [] : [ingress]);
+                    assert.equal(ofType(resources, "kubernetes:gateway.networking.k8s.io/v1:Gateway").length, ingress === "gateway" ? 1 : 0);
                     const services = ofType(resources, "kubernetes:core/v1:Service").map((r) => obj(r).spec.type);
                     assert.equal(services.filter((t) => t === "LoadBalancer").length, nlb ? 1 : 0);
                     assert.equal(services.filter((t) => t === "NodePort").length, nodePort ? 1 : 0);
@@ -179,11 +198,12 @@ describe("idp: exposure", () => {
                     } else {
                         assert.equal(ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").length, 0);
                     }
-                    assert.equal(ofType(resources, "aws:acm/certificate:Certificate").length, nlb || ingress === "alb" ? 1 : 0);
+                    assert.equal(ofType(resources, "aws:acm/certificate:Certificate").length, nlb || ingress === "alb" || ingress === "gateway" ? 1 : 0);
                     assert.equal(ofType(resources, "aws:route53/record:Record").filter((r) => r.name.endsWith("-idp-host")).length, nlb || ingress !== "none" ? 1 : 0);
                     for (const o of kubernetesObjects(resources)) validateObject(o);
                     if (nlb) assertRolloutInvariant(resources, obj(byName(resources, "kubernetes:core/v1:Service", "idp-server-lb")[0]).metadata.annotations![`${SVC}target-group-attributes`]);
                     if (ingress === "alb") assertRolloutInvariant(resources, obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress")).metadata.annotations![`${ALB}target-group-attributes`]);
+                    if (ingress === "gateway") assertRolloutInvariant(resources, targetGroupAttributes(resources));
                 });
             }
         }
