@@ -320,9 +320,10 @@ export class IdpApplication extends pulumi.ComponentResource {
                 const cert = idpCertificate(ns, args.host, args.nginx.clusterIssuer);
                 new k8s.apiextensions.CustomResource(`${name}-certificate`, cert, after(namespace, args.certManager));
             }
-            new k8s.networking.v1.Ingress(`${name}-ingress`, nginxIngress(ns, { host: args.host, ...args.nginx }), after(namespace, args.ingressNginx));
-            const controller = k8s.core.v1.Service.get(`${name}-nginx-controller`, "ingress-nginx/ingress-nginx-controller", after(args.ingressNginx));
-            lbHostname = controller.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname);
+            // ingress-nginx publishes its NLB's host name in the Ingress's status; a `.get` of its
+            // Service would run during preview, before the release has created it (pulumi/pulumi#16395).
+            const ingress = new k8s.networking.v1.Ingress(`${name}-ingress`, nginxIngress(ns, { host: args.host, ...args.nginx }), after(namespace, args.ingressNginx));
+            lbHostname = ingress.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname);
             urls.push(`https://${args.host}`);
         } else if (args.ingress === IngressKind.Alb) {
             if (!args.loadBalancerController || !args.alb) throw new Error(`${name}: the ALB Ingress needs the load balancer controller and alb settings`);
