@@ -51,10 +51,15 @@ describe("mocked cloud: stack config as the CLI hands it to the program", () => 
         });
     });
 
-    it("reads dates as the text they are, as Pulumi's YAML does", () => {
+    it("hands an unquoted date over as Go's time.Time text, as the CLI's yaml.v3 round trip does", () => {
+        // yaml.v3 resolve.go reads 2024-01-01 as a timestamp; encode.go timev writes it back as RFC 3339;
+        // pulumi config/object.go unmarshalObject keeps a time.Time as v.String().
         const root = project(devStack());
-        fs.appendFileSync(path.join(root, "Pulumi.test.yaml"), "  idp-eks:idpAlbGroupName: 2024-01-01\n");
-        assert.equal(readStackConfig("test", root).values["idp-eks:idpAlbGroupName"], "2024-01-01");
+        fs.appendFileSync(path.join(root, "Pulumi.test.yaml"), "  idp-eks:idpAlbGroupName: 2024-01-01\n  idp-eks:monitoringNamespace: '2024-01-01'\n");
+        const { values, rewrites } = readStackConfig("test", root);
+        assert.equal(values["idp-eks:idpAlbGroupName"], "2024-01-01 00:00:00 +0000 UTC");
+        assert.equal(values["idp-eks:monitoringNamespace"], "2024-01-01", "a quoted value stays as written");
+        assert.deepEqual(rewrites?.["idp-eks:idpAlbGroupName"], { written: "2024-01-01", received: "2024-01-01 00:00:00 +0000 UTC" });
     });
 
     it("reads secure: values at any depth as secrets, with stand-ins that pass the keys' rules", async () => {

@@ -99,7 +99,7 @@ describe("idp: exposure", () => {
 
     it("prod: points the public host at the load balancer in Route53; exports the URL and FQDNs", () => {
         const record = only(prod.resources, "aws:route53/record:Record", "-idp-host");
-        assert.deepEqual([record.inputs.zoneId, record.inputs.name, record.inputs.type, record.inputs.records], ["Z0123456789EXAMPLEZONE", "auth.example.com", "CNAME", ["mock-idp-server.elb.us-east-1.amazonaws.com"]]);
+        assert.deepEqual([record.inputs.zoneId, record.inputs.name, record.inputs.type, record.inputs.records], ["Z0123456789EXAMPLEZONE", "auth.example.com", "CNAME", ["mock-idp-server-0000000000.us-east-1.elb.amazonaws.com"]]);
         assert.deepEqual(prod.outputs.publicUrls, ["https://auth.example.com"]);
         assert.deepEqual(prod.outputs.serviceFqdns, {
             "idp-server": "idp-server.idp-system.svc.cluster.local",
