@@ -13,7 +13,10 @@ import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { awsRegion } from "./rules";
-import { subnetCidrs } from "./platformArgs";
+import { subnetCidrs } from "./subnets";
+import type { PlatformConfig } from "./platformConfig";
+
+export type { PlatformConfig } from "./platformConfig";
 
 export const REGION_KEY = "aws:region";
 
@@ -35,12 +38,6 @@ export class ConfigError extends Error {
         );
         this.name = "ConfigError";
     }
-}
-
-export interface PlatformConfig extends Omit<ConfigValues, "clusterName"> {
-    readonly stack: string;
-    readonly region: string;
-    readonly clusterName: string;
 }
 
 const fullKey = (k: string) => `${PROJECT}:${k}`;
