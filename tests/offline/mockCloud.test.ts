@@ -9,6 +9,7 @@ import { MOCK_CALLER_ARN, PROJECT_ROOT, attemptEvaluation, evaluate, readStackCo
 import { platformArgs, validateConfig } from "../../config";
 import { IdpPlatform } from "../../components/platform";
 import { CloudRuleError, RuleViolation, formatViolation } from "../../offline/rules";
+import { clusterViolations } from "../../offline/rules/kubernetes";
 import { stackConfig } from "../harness";
 
 /** A project folder with the real Pulumi.yaml (or `projectFile`) and one stack file `test`. */
@@ -161,4 +162,24 @@ describe("mocked cloud: refuses what AWS, Kubernetes and Pulumi refuse", () => {
         assert.equal(values["idp-eks:idpReplicas"], "3");
         assert.equal(values["idp-eks:idpNlb"], "true");
     });
+});
+
+describe("mocked cloud: Pod Security Admission on the shipped IdP", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: the IdP namespace enforces restricted, its pods pass, and the same pod without its securityContext is refused`, async () => {
+            const { resources } = await evaluate({ stack });
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            const inputs = (r: { inputs: unknown }) => r.inputs as any;
+            const ns = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && inputs(r).metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted");
+            assert.ok(ns, "a namespace enforces restricted");
+            const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && inputs(r).metadata.namespace === inputs(ns).metadata.name)!;
+            assert.ok(deployment, "the IdP Deployment lives there");
+            assert.deepEqual(clusterViolations(resources), []);
+            const broken = JSON.parse(JSON.stringify(deployment));
+            delete broken.inputs.spec.template.spec.securityContext;
+            const violations = clusterViolations(resources.map((r) => (r === deployment ? broken : r)));
+            assert.equal(violations.length, 1);
+            assert.match(violations[0].rule, /runAsNonRoot != true|seccompProfile/);
+        });
+    }
 });
