@@ -10,6 +10,7 @@ import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import type { KeySpec } from "../config/keys";
 import { Read, Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText } from "./rules/pulumi";
 import { CloudRuleError, RuleViolation, assumedApex, checkResource, checkRun } from "./rules";
+import { ELB_HOSTED_ZONES } from "./rules/aws";
 import { overrideStackFileRewrites } from "../config/stackFile";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
@@ -337,6 +338,14 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string): Record<str
             return { id: MOCK_ACCOUNT, accountId: MOCK_ACCOUNT, arn: MOCK_CALLER_ARN, userId: "MOCKUSER" };
         case "aws:index/getRegion:getRegion":
             return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+        case "aws:lb/getHostedZoneId:getHostedZoneId":
+        case "aws:alb/getHostedZoneId:getHostedZoneId": {
+            // The canonical hosted zone of a load balancer type in a region, from the same table the Route53 alias rule checks.
+            const zoneRegion = (args.inputs.region as string | undefined) ?? region;
+            const zones = ELB_HOSTED_ZONES[zoneRegion];
+            if (!zones) throw new Error(`mockCloud: no ELB hosted zone known for ${zoneRegion}; add it to offline/rules/aws.ts`);
+            return { id: args.inputs.loadBalancerType === "network" ? zones[1] : zones[0] };
+        }
         default:
             throw new Error(`mockCloud: unmocked invoke ${args.token}; add it to offline/mockCloud.ts`);
     }

@@ -183,3 +183,26 @@ describe("mocked cloud: Pod Security Admission on the shipped IdP", () => {
         });
     }
 });
+
+describe("mocked cloud: load balancer hosted zones", () => {
+    it("answers aws.lb.getHostedZoneId from the table the Route53 alias rule checks, so an alias built from it passes", async () => {
+        const attempt = await attemptEvaluation({
+            stack: "dev",
+            config: stackConfig("dev"),
+            program: () => {
+                const zone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" });
+                new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId: zone.id, evaluateTargetHealth: true }] });
+            },
+        });
+        assert.equal(attempt.error, undefined, String(attempt.error));
+        const wrong = await attemptEvaluation({
+            stack: "dev",
+            config: stackConfig("dev"),
+            program: () => {
+                const zone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" });
+                new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId: zone.id, evaluateTargetHealth: true }] });
+            },
+        });
+        assert.match(String(wrong.error), /must carry that load balancer's canonical hosted zone Z26RNL4JYFTOTI/);
+    });
+});
