@@ -71,12 +71,12 @@ export function physicalName(r: ResourceView, rule: NameRule): { name: string; h
 export function nameViolation(resource: string, property: string, name: string, how: "given" | "prefix" | "auto", rule: NameRule): RuleViolation | undefined {
     const shown = how === "auto" ? `${name} (auto-named: resource name + Pulumi's 8-character suffix)` : how === "prefix" ? `${name} (prefix + the provider's 26-character suffix)` : name;
     const problem = name.length > rule.max
-        ? `a ${rule.what} may be at most ${rule.max} characters; this one is ${name.length}${how === "auto" ? ": shorten the resource name or set an explicit name" : ""}`
+        ? `the ${rule.what} may be at most ${rule.max} characters; this one is ${name.length}${how === "auto" ? ": shorten the resource name or set an explicit name" : ""}`
         : name.length < (rule.min ?? 1)
-          ? `a ${rule.what} needs at least ${rule.min ?? 1} characters`
+          ? `the ${rule.what} needs at least ${rule.min ?? 1} characters`
           : rule.pattern && !rule.pattern.test(name)
-            ? `a ${rule.what} may contain only ${rule.patternText}`
-            : rule.extra?.(name) && `a ${rule.what} ${rule.extra(name)}`;
+            ? `the ${rule.what} may contain only ${rule.patternText}`
+            : rule.extra?.(name) && `the ${rule.what} ${rule.extra(name)}`;
     return problem ? { resource, property, value: showValue(shown), rule: problem, source: rule.source } : undefined;
 }
 
@@ -147,11 +147,9 @@ export function arnProblem(text: string, stackRegion: string): string | undefine
 
 /** Every string in a value that looks like an ARN, with its property path. */
 function arnsIn(value: unknown, path: string, out: { path: string; arn: string }[]): void {
+    // Policy documents are JSON text: their ARNs (with * wildcards) follow IAM's policy grammar and are not checked here.
     if (typeof value === "string") {
         if (value.startsWith("arn:")) out.push({ path, arn: value });
-        else if (value.startsWith("{") && value.includes('"arn:')) {
-            // Policy documents are JSON text; their ARNs (with * wildcards) follow IAM's policy grammar, not checked here.
-        }
         return;
     }
     if (Array.isArray(value)) value.forEach((v, i) => arnsIn(v, `${path}[${i}]`, out));
@@ -209,10 +207,6 @@ export function resourceViolations(r: ResourceView, stackRegion: string): RuleVi
         if (name) {
             const v = nameViolation(r.urn, name.how === "prefix" ? `${rule.field}Prefix` : name.how === "auto" ? `${rule.field} (auto-named)` : rule.field, name.name, name.how, rule);
             if (v) out.push(v);
-        }
-        const prefix = r.inputs[`${rule.field}Prefix`];
-        if (rule.prefix && known(prefix) && prefix.length > rule.max - NAME_PREFIX_SUFFIX) {
-            // Already reported through the full name; nothing more to add.
         }
     }
     if (r.type === "aws:ec2/securityGroup:SecurityGroup" && known(r.inputs.description)) {
