@@ -8,14 +8,22 @@ import { VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver } from "../components/addons/types";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigShape, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet } from "./keys";
+import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../components/idp/dns";
 import { LBC_GATEWAY_CRD_VERSIONS } from "../components/addons/gatewayApi";
 import { awsRegion } from "./rules";
-import { subnetCidrs } from "./platformArgs";
+import { derivedNameProblems } from "./derivedNames";
+import { stackFileRewrites, rewriteHint, Rewrite } from "./stackFile";
+import { escapeText, showValue } from "../offline/rules/types";
+import { parseArn, partitionOf } from "../offline/rules/aws";
+import { parseQuantity } from "../offline/rules/kubernetes";
+import { subnetCidrs } from "./subnets";
+import type { PlatformConfig } from "./platformConfig";
+
+export type { PlatformConfig } from "./platformConfig";
 import { lifecycleToday } from "./today";
 import { ChartRangeKey, versionProblems } from "../components/cluster/versions";
 import pricing from "../offline/pricing.json";
@@ -42,23 +50,22 @@ export class ConfigError extends Error {
     }
 }
 
-export interface PlatformConfig extends Omit<ConfigValues, "clusterName"> {
-    readonly stack: string;
-    readonly region: string;
-    readonly clusterName: string;
-}
-
 const fullKey = (k: string) => `${PROJECT}:${k}`;
-const show = (v: unknown) => JSON.stringify(v);
+/** Values as a user can check them: strings quoted with invisible and look-alike characters escaped. */
+const show = (v: unknown) => showValue(v);
 
 /** Turns the string Pulumi hands the program into the value its kind declares. */
 function decode(kind: KeyKind, raw: string, secret: boolean): { value?: unknown; problem?: string } {
-    const show = (v: unknown) => (secret ? "[secret]" : JSON.stringify(v));
+    const show = (v: unknown) => (secret ? "[secret]" : escapeText(String(v)));
     switch (kind) {
         case "string":
             return { value: raw };
-        case "integer":
-            return /^-?\d+$/.test(raw.trim()) ? { value: Number(raw) } : { problem: `${show(raw)} is not a whole number` };
+        case "integer": {
+            if (!/^-?\d+$/.test(raw.trim())) return { problem: `${show(raw)} is not a whole number` };
+            // Beyond 2^53 a JS number would round the value the user wrote; say so with the digits as written.
+            if (!Number.isSafeInteger(Number(raw))) return { problem: `${secret ? "[secret]" : raw.trim()} is too large to be read exactly (above ${Number.MAX_SAFE_INTEGER})` };
+            return { value: Number(raw) };
+        }
         case "boolean":
             return raw === "true" || raw === "false" ? { value: raw === "true" } : { problem: `${show(raw)} is not true or false` };
         case "array": {
@@ -100,7 +107,7 @@ const isSecret = (k: ConfigKey): boolean => (configKeys[k] as KeySpec).secret ==
 
 function issueMessage(issue: v.BaseIssue<unknown>, value: unknown, key: ConfigKey): string {
     if (value === undefined) return `is required: ${configKeys[key].description}`;
-    const show = (x: unknown) => (isSecret(key) ? "[secret]" : JSON.stringify(x));
+    const show = (x: unknown) => (isSecret(key) ? "[secret]" : showValue(x));
     // Rules carry their own messages (enums list their values); bare type checks do not.
     if (issue.kind !== "schema" || issue.type === "enum") return `${show(value)} ${issue.message}`;
     switch (issue.type) {
@@ -174,7 +181,52 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     addonProblems(c, add);
     lifecycleProblems(c, add, today);
     workloadProblems(c, region, add, present);
+    cloudProblems(c, region, add);
     return problems;
+}
+
+/**
+ * Rules only the cloud would otherwise catch, at config time: ARNs AWS requires in the stack's
+ * region, requests above limits, and names derived from clusterName beyond AWS's limits.
+ */
+function cloudProblems(c: ConfigValues, region: string, add: (k: ConfigKey, message: string) => void): void {
+    const sameRegion = [
+        ["secretsKmsKeyArn", "EKS encrypts Secrets only with a KMS key in the cluster's region (EKS User Guide, envelope encryption)"],
+        ["idpCertificateArn", "a load balancer uses only ACM certificates in its own region (ACM User Guide, integrated services)"],
+    ] as const;
+    for (const [k, why] of sameRegion) {
+        const arn = c[k] ? parseArn(c[k]!) : undefined;
+        if (!arn || !region) continue;
+        if (arn.region !== region) add(k, `${show(c[k])} is in ${arn.region}, not aws:region ${show(region)}: ${why}`);
+        else if (arn.partition !== partitionOf(region)) add(k, `${show(c[k])} is in partition ${arn.partition}, but aws:region ${show(region)} is in ${partitionOf(region)}`);
+    }
+    if (region) {
+        c.adminPrincipalArns.forEach((a, i) => {
+            const arn = parseArn(a);
+            if (arn && arn.partition !== partitionOf(region)) add(`adminPrincipalArns[${i}]` as ConfigKey, `${show(a)} is in partition ${arn.partition}, but aws:region ${show(region)} is in ${partitionOf(region)}`);
+        });
+    }
+    // Kubernetes ValidateResourceRequirements: a request above its limit is refused by the API server.
+    const pairs = [["idpCpuRequest", "idpCpuLimit"], ["idpMemoryRequest", "idpMemoryLimit"]] as const;
+    for (const [request, limit] of pairs) {
+        const rq = parseQuantity(c[request]);
+        const lm = parseQuantity(c[limit]);
+        if (rq !== undefined && lm !== undefined && rq > lm) add(request, `${show(c[request])} is above ${limit} ${show(c[limit])}: Kubernetes refuses a container whose request exceeds its limit`);
+    }
+}
+
+/** clusterName (or its default idp-<stack>) against the longest AWS name derived from it. */
+function clusterNameProblems(c: ConfigValues, stack: string): ConfigProblem[] {
+    const clusterName = c.clusterName ?? `idp-${stack}`;
+    const [tightest, ...others] = derivedNameProblems(clusterName, c);
+    if (!tightest) return [];
+    const { name, maxClusterName } = tightest;
+    const whose = c.clusterName === undefined ? `the default clusterName ${show(clusterName)} (from the stack name)` : show(clusterName);
+    const more = others.length ? ` (${others.length} more derived name${others.length === 1 ? "" : "s"} also too long)` : "";
+    return [{
+        key: fullKey("clusterName"),
+        message: `${whose} is ${clusterName.length} characters; it may be at most ${Math.max(maxClusterName, 0)}: the ${name.what} ${show(name.name)} would be ${name.name.length} characters, above the limit of ${name.limit} (${name.source})${more}`,
+    }];
 }
 
 /** IdP workload rules: exposures have their controller and certificate, rollouts cannot drop requests. */
@@ -188,7 +240,8 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     if (c.idpHttpPort === c.idpManagementPort) add("idpManagementPort", `${c.idpManagementPort} is the same as idpHttpPort`);
     nodePortProblems(c, add, present);
     for (const problem of rolloutProblems({ deregistrationDelaySeconds: c.lbDeregistrationDelaySeconds, preStopSleepSeconds: c.idpPreStopSleepSeconds, terminationGracePeriodSeconds: c.idpTerminationGracePeriodSeconds })) {
-        add(problem.startsWith("deregistration") ? "idpPreStopSleepSeconds" : "idpTerminationGracePeriodSeconds", problem);
+        const keys = problem.startsWith("deregistration") ? "lbDeregistrationDelaySeconds < idpPreStopSleepSeconds" : "idpPreStopSleepSeconds < idpTerminationGracePeriodSeconds";
+        add(problem.startsWith("deregistration") ? "idpPreStopSleepSeconds" : "idpTerminationGracePeriodSeconds", `${problem} (expected ${keys})`);
     }
     const hasCertificateSource = !!c.idpCertificateArn || !!c.route53HostedZoneId;
     if (c.idpNlb) {
@@ -216,7 +269,7 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     }
     if (c.idpIngress === IngressKind.Nginx) {
         if (!c.ingressNginx) add("idpIngress", "is nginx but ingressNginx is false: install ingress-nginx or use alb");
-        if (!c.certManager && !c.idpTlsCertificate) add("idpTlsCertificate", "is required for the NGINX Ingress when certManager is false");
+        if (!c.certManager && !c.idpTlsCertificate) add("idpTlsCertificate", "is required for the NGINX Ingress (idpIngress is nginx) when certManager is false");
     }
     if (present("idpTlsCertificate") !== present("idpTlsPrivateKey")) {
         add(present("idpTlsCertificate") ? "idpTlsPrivateKey" : "idpTlsCertificate", "must be set together with its pair (idpTlsCertificate and idpTlsPrivateKey)");
@@ -226,7 +279,8 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     }
     const external = ["externalPostgresHost", "externalRedisHost", ...(c.idpNetworkPolicies ? (["externalPostgresCidrs", "externalRedisCidrs"] as const) : [])] as const;
     for (const k of external) {
-        if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, "is required when databaseMode is external");
+        const why = k.endsWith("Cidrs") ? "databaseMode is external and idpNetworkPolicies is true (the egress policy needs them)" : "databaseMode is external";
+        if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, `is required when ${why}`);
         if (c.databaseMode === DatabaseMode.InCluster && present(k)) add(k, "is only used when databaseMode is external");
     }
 }
@@ -245,17 +299,18 @@ function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
         return;
     }
     // `add` prefixes the project; the index names the offending entry.
-    for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, subnetCidrs(c).privateSubnetCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, message);
+    const from = c.vpcMode === VpcMode.Existing ? "existingPrivateSubnetCidrs" : "vpcCidr and availabilityZones";
+    for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, subnetCidrs(c).privateSubnetCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, `${message} (idpNodePort is set; the private subnets follow from ${from})`);
 }
 
 /** Add-on rules: each add-on's prerequisites are on. */
 function addonProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
     if (c.loadBalancerController && !(c.loadBalancerControllerVersion in UPSTREAM_POLICIES)) {
-        add("loadBalancerControllerVersion", `${show(c.loadBalancerControllerVersion)} has no upstream IAM policy kept in the project (have ${Object.keys(UPSTREAM_POLICIES).join(", ")}); add it first`);
+        add("loadBalancerControllerVersion", `${show(c.loadBalancerControllerVersion)} has no upstream IAM policy kept in the project (have ${Object.keys(UPSTREAM_POLICIES).join(", ")}; loadBalancerController is true); add it first`);
     }
     if (c.ingressNginx && !c.loadBalancerController) add("ingressNginx", "is true but loadBalancerController is false: the ingress-nginx NLB is made by the load balancer controller");
-    if (c.certManager && c.acmeSolver === AcmeSolver.Dns01 && !c.route53HostedZoneId) add("route53HostedZoneId", "is required when acmeSolver is dns01: the zone cert-manager may write challenge records to");
-    if (c.certManager && c.acmeSolver === AcmeSolver.Http01 && !c.ingressNginx) add("acmeSolver", "is http01 but ingressNginx is false: HTTP-01 challenges are served through the nginx IngressClass; use dns01 or enable ingressNginx");
+    if (c.certManager && c.acmeSolver === AcmeSolver.Dns01 && !c.route53HostedZoneId) add("route53HostedZoneId", "is required when certManager is true and acmeSolver is dns01: the zone cert-manager may write challenge records to");
+    if (c.certManager && c.acmeSolver === AcmeSolver.Http01 && !c.ingressNginx) add("acmeSolver", "is http01 (certManager is true) but ingressNginx is false: HTTP-01 challenges are served through the nginx IngressClass; use dns01 or enable ingressNginx");
 }
 
 /** The Kubernetes version is one EKS supports on `today`, with supportType, and every enabled chart supports it. */
@@ -273,7 +328,7 @@ function lifecycleProblems(c: ConfigValues, add: (k: ConfigKey, message: string)
  * Validates a whole stack configuration as Pulumi hands it to the program (`runtime.allConfig()`:
  * full keys to strings, lists as JSON). Pure: no Pulumi resources, no I/O.
  */
-export function validateConfig(raw: Readonly<Record<string, string>>, stack: string, secretKeys: Iterable<string>, today: Date = lifecycleToday()): PlatformConfig {
+export function validateConfig(raw: Readonly<Record<string, string>>, stack: string, secretKeys: Iterable<string>, rewrites: Readonly<Record<string, Rewrite>> = {}, today: Date = lifecycleToday()): PlatformConfig {
     const secrets = new Set(secretKeys);
     const problems: ConfigProblem[] = [];
     const prefix = `${PROJECT}:`;
@@ -304,23 +359,50 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     if (region === undefined) problems.push({ key: REGION_KEY, message: "is required: the AWS region to deploy to (pulumi config set aws:region us-east-1)" });
     else if (!regionResult.success) problems.push({ key: REGION_KEY, message: `${show(region)} ${regionResult.issues[0].message}` });
 
-    const shape = Object.fromEntries(Object.entries(configKeys).map(([k, s]) => [k, s.schema])) as ConfigShape;
-    // Every key is checked (no abortEarly); within one value the first problem is the one reported.
-    const parsed = v.safeParse(v.object(shape), decoded, { abortPipeEarly: true });
-    if (!parsed.success) {
-        for (const issue of parsed.issues) {
-            const path = (issue.path ?? []).map((p) => p.key as PropertyKey);
-            const [name, ...rest] = path;
-            if (typeof name !== "string" || !(name in configKeys)) continue;
-            const key = fullKey(name) + rest.map((p) => `[${String(p)}]`).join("");
-            problems.push({ key, message: issueMessage(issue, valueAt(decoded, path), name as ConfigKey) });
+    // Each key is parsed on its own, so one bad value never hides another problem. Cross-key rules then
+    // run with a bad key's default in its place; their messages name every key they involve, so a
+    // message that names a bad key is left out (it would be about the stand-in, not the stack).
+    const valid: Record<string, unknown> = {};
+    const invalid = new Set<string>(Object.keys(configKeys).filter((k) => isSet(configKeys[k as ConfigKey] as KeySpec, raw[fullKey(k)]) && decoded[k] === undefined));
+    for (const [name, spec] of Object.entries(configKeys) as [ConfigKey, KeySpec][]) {
+        const parsed = v.safeParse(spec.schema, decoded[name], { abortPipeEarly: true });
+        if (parsed.success && !invalid.has(name)) {
+            valid[name] = parsed.output;
+            continue;
         }
-    } else {
-        problems.push(...crossKeyProblems(parsed.output, regionResult.success ? region! : "", (k) => decoded[k] !== undefined, today));
+        if (!parsed.success) {
+            invalid.add(name);
+            for (const issue of parsed.issues) {
+                const rest = (issue.path ?? []).map((p) => p.key as PropertyKey);
+                const key = fullKey(name) + rest.map((p) => `[${String(p)}]`).join("");
+                const value = rest.length === 0 && spec.kind === "integer" && raw[fullKey(name)] !== undefined ? raw[fullKey(name)].trim() : valueAt(decoded, [name, ...rest]);
+                problems.push({ key, message: issueMessage(issue, value, name) });
+            }
+        }
+        const fallback = v.safeParse(spec.schema, undefined);
+        valid[name] = fallback.success ? fallback.output : undefined;
     }
+    const c = valid as ConfigValues;
+    const mentions = (p: ConfigProblem) => [...invalid].some((k) => new RegExp(`\\b${k}\\b`).test(`${p.key} ${p.message}`));
+    let crossKey: ConfigProblem[] = [];
+    try {
+        crossKey = [...crossKeyProblems(c, regionResult.success ? region! : "", (k) => decoded[k] !== undefined, today), ...clusterNameProblems(c, stack)];
+    } catch (e) {
+        // A rule that cannot run on a stand-in is about a bad key, which is already reported.
+        if (invalid.size === 0) throw e;
+    }
+    problems.push(...crossKey.filter((p) => !mentions(p)));
 
-    if (problems.length > 0 || !parsed.success) throw new ConfigError(stack, problems);
-    return { ...parsed.output, stack, region: region!, clusterName: parsed.output.clusterName ?? `idp-${stack}` };
+    if (problems.length > 0) throw new ConfigError(stack, withRewriteHints(problems, rewrites));
+    return { ...c, stack, region: region!, clusterName: c.clusterName ?? `idp-${stack}` };
+}
+
+/** A problem with a key whose value YAML changed from what was typed says so and suggests quoting. */
+function withRewriteHints(problems: ConfigProblem[], rewrites: Readonly<Record<string, Rewrite>>): ConfigProblem[] {
+    return problems.map((p) => {
+        const r = rewrites[p.key] ?? rewrites[p.key.replace(/\[\d+\]$/, "")];
+        return r ? { key: p.key, message: `${p.message} (${rewriteHint(r)})` } : p;
+    });
 }
 
 /** Keys whose stack value is a secret (the SDK knows; its check is internal, hence the guard). */
@@ -337,5 +419,5 @@ function secretConfigKeys(config: Record<string, string>): string[] {
 /** Reads and validates the current stack's configuration. Throws ConfigError before any resource exists. */
 export function loadConfig(): PlatformConfig {
     const config = pulumi.runtime.allConfig();
-    return validateConfig(config, pulumi.getStack(), secretConfigKeys(config));
+    return validateConfig(config, pulumi.getStack(), secretConfigKeys(config), stackFileRewrites(pulumi.getStack(), PROJECT));
 }

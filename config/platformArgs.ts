@@ -1,28 +1,14 @@
 // Maps validated stack config onto component arguments. Pure, so the mapping is unit-tested.
+// Dependencies run one way: loadConfig -> platformConfig/subnets <- platformArgs (no cycle).
 import { IdpPlatformArgs } from "../components/platform";
 import { parseLabels, parseTaints } from "../components/cluster/nodeGroup";
 import { VpcMode } from "../components/network/types";
-import type { PlatformConfig } from "./loadConfig";
-import type { ConfigValues } from "./keys";
+import type { PlatformConfig } from "./platformConfig";
+import { subnetCidrs } from "./subnets";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseMode } from "../components/idp/types";
 import { AcmeSolver } from "../components/addons/types";
-import { MAX_PLANNED_ZONES, planSubnets } from "../components/network/cidr";
 import { parseEnv, parseRoutes } from "../components/idp";
-
-type SubnetKeys = "vpcMode" | "vpcCidr" | "availabilityZones" | "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs";
-
-/**
- * Subnet CIDRs per tier, known before anything exists: the network's plan, or the existing subnets.
- * Config validation uses it too, before the zones are known to be valid: none are planned then.
- */
-export function subnetCidrs(c: Pick<ConfigValues, SubnetKeys>): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
-    if (c.vpcMode === VpcMode.Existing) return { publicSubnetCidrs: c.existingPublicSubnetCidrs ?? [], privateSubnetCidrs: c.existingPrivateSubnetCidrs ?? [] };
-    const zones = c.availabilityZones?.length ?? 0;
-    if (zones < 1 || zones > MAX_PLANNED_ZONES) return { publicSubnetCidrs: [], privateSubnetCidrs: [] };
-    const plan = planSubnets(c.vpcCidr, zones);
-    return { publicSubnetCidrs: plan.publicCidrs, privateSubnetCidrs: plan.privateCidrs };
-}
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
     return {
@@ -125,3 +111,5 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
         },
     };
 }
+
+export { subnetCidrs } from "./subnets";

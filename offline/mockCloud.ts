@@ -8,11 +8,17 @@ import * as pulumi from "@pulumi/pulumi";
 // js-yaml: the Pulumi SDK already loads it, so reading stack files costs no extra module load.
 import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import type { KeySpec } from "../config/keys";
+import { Read, Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText } from "./rules/pulumi";
+import { CloudRuleError, RuleViolation, assumedApex, checkResource, checkRun } from "./rules";
+import { ELB_HOSTED_ZONES } from "./rules/aws";
+import { overrideStackFileRewrites } from "../config/stackFile";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
 
 /** Placeholder AWS account id: values only the cloud can know are marked `mock`. */
 export const MOCK_ACCOUNT = "000000000000";
+/** The identity the mocked cloud deploys as (getCallerIdentity). */
+export const MOCK_CALLER_ARN = `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`;
 export const SECRET_PLACEHOLDER = "[secret]";
 const RUNTIME_WARNING = "warning: [runtime] ";
 
@@ -49,6 +55,8 @@ export interface StackConfig {
     /** Full keys (`idp-eks:vpcCidr`) to the strings Pulumi hands a program. */
     values: Record<string, string>;
     secretKeys: string[];
+    /** Scalars the CLI hands over differently from how the stack file spells them (`1.30` -> "1.3"), by key or key[i]. */
+    rewrites?: Record<string, Rewrite>;
 }
 
 interface ConfigDeclaration {
@@ -127,21 +135,30 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
     const project = projectFile.name;
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new StackFileError(`No stack file ${path.relative(process.cwd(), file)}: known stacks are ${knownStacks(root).join(", ")}`);
-    const doc = (readYaml(file) ?? {}) as { config?: Record<string, unknown> };
+    let stackValues: Record<string, StackValue>;
+    try {
+        stackValues = readStackFile(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        if (e instanceof StackYamlError) throw new StackFileError(`Stack '${stack}': ${path.basename(file)}: ${e.message}`);
+        throw e;
+    }
     const declared = new Map(Object.entries(projectFile.config ?? {}).map(([name, d]) => [name.includes(":") ? name : `${project}:${name}`, d]));
     const shortName = (key: string) => (key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key);
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [rawKey, raw] of Object.entries(doc.config ?? {})) {
+    const rewritten: Record<string, Rewrite> = {};
+    for (const [rawKey, stackValue] of Object.entries(stackValues)) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         const declaration = declared.get(key);
+        Object.assign(rewritten, rewrites(key, stackValue));
+        const raw = plainValue(stackValue);
         // A top-level secret is text to the CLI, never a list; its plaintext is not known here.
         if (declaration && !(isSecure(raw) ? declaration.type !== "array" : fitsDeclaredType(declaration, raw))) {
             const type = declaration.type === "array" ? `array<${declaration.items?.type ?? "string"}>` : declaration.type;
             throw new StackFileError(`Stack '${stack}' with configuration key '${shortName(key)}' must be of type '${type}'`);
         }
         const { value, secure } = revealStandIns(key, raw);
-        values[key] = configText(value);
+        values[key] = !secure ? stackText(stackValue) : configText(value);
         if (secure) secretKeys.push(key);
     }
     const missing: string[] = [];
@@ -155,7 +172,34 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
         else if (key.startsWith(`${project}:`)) missing.push(shortName(key));
     }
     if (missing.length > 0) throw new StackFileError(`Stack '${stack}' is missing configuration value${missing.length === 1 ? "" : "s"} ${keyList(missing)}`);
-    return { project, values, secretKeys };
+    return { project, values, secretKeys, rewrites: rewritten };
+}
+
+/**
+ * A stack value as the type checks and secret stand-ins read it: scalars as the text the CLI hands
+ * over (numbers and booleans as their JS values, so a list entry that YAML made a number is not a
+ * string), secure values as { secure }.
+ */
+function plainValue(v: StackValue): unknown {
+    switch (v.kind) {
+        case "secure":
+            return { secure: v.ciphertext };
+        case "list":
+            return v.items.map(plainValue);
+        case "map":
+            return Object.fromEntries(Object.entries(v.entries).map(([k, e]) => [k, plainValue(e)]));
+        case "scalar":
+            switch (v.value.kind) {
+                case "bool":
+                    return v.value.value;
+                case "int":
+                case "uint":
+                case "float":
+                    return Number(v.text);
+                default:
+                    return v.text;
+            }
+    }
 }
 
 export function knownStacks(root = PROJECT_ROOT): string[] {
@@ -261,12 +305,15 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
         case "kubernetes:networking.k8s.io/v1:Ingress": {
             // Load balancers publish their DNS name in status; a read (Service.get) has no inputs.
             const isLoadBalancer = type.endsWith(":Ingress") || inputs.spec?.type === "LoadBalancer" || args.id;
-            const hostname = `mock-${(inputs.metadata?.name ?? name)}.elb.${region}.amazonaws.com`;
+            // DNS names in the forms ELB gives them (ALB: <name>-<id>.<region>.elb.amazonaws.com; NLB: <name>-<id>.elb.<region>.amazonaws.com),
+            // so rules can tell which load balancer (and hosted zone) a name belongs to.
+            const lbName = `mock-${(inputs.metadata?.name ?? name)}`;
+            const hostname = type.endsWith(":Ingress") && inputs.spec?.ingressClassName === "alb" ? `${lbName}-0000000000.${region}.elb.amazonaws.com` : `${lbName}.elb.${region}.amazonaws.com`;
             return isLoadBalancer ? { ...inputs, status: { loadBalancer: { ingress: [{ hostname }] } } } : { ...inputs };
         }
         case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
             // The load balancer controller publishes the ALB's DNS name in the Gateway's status.
-            return { ...inputs, status: { addresses: [{ type: "Hostname", value: `mock-${inputs.metadata?.name ?? name}-gateway.elb.${region}.amazonaws.com` }] } };
+            return { ...inputs, status: { addresses: [{ type: "Hostname", value: `mock-${inputs.metadata?.name ?? name}-gateway-0000000000.${region}.elb.amazonaws.com` }] } };
         case "aws:acm/certificate:Certificate":
             return {
                 ...inputs,
@@ -331,6 +378,14 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string, caller: Moc
             const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
             return { id: addonName, addonName, kubernetesVersion, version: `mock-default-for-${kubernetesVersion}` };
         }
+        case "aws:lb/getHostedZoneId:getHostedZoneId":
+        case "aws:alb/getHostedZoneId:getHostedZoneId": {
+            // The canonical hosted zone of a load balancer type in a region, from the same table the Route53 alias rule checks.
+            const zoneRegion = (args.inputs.region as string | undefined) ?? region;
+            const zones = ELB_HOSTED_ZONES[zoneRegion];
+            if (!zones) throw new Error(`mockCloud: no ELB hosted zone known for ${zoneRegion}; add it to offline/rules/aws.ts`);
+            return { id: args.inputs.loadBalancerType === "network" ? zones[1] : zones[0] };
+        }
         default:
             throw new Error(`mockCloud: unmocked invoke ${args.token}; add it to offline/mockCloud.ts`);
     }
@@ -365,6 +420,8 @@ export interface EvaluateOptions {
     program?: Program;
     /** The identity running the program (getCallerIdentity, getSessionContext); defaults to DEFAULT_CALLER. */
     caller?: MockCaller;
+    /** Names of hosted zones given by id; others are assumed to be the record's registrable domain. */
+    hostedZones?: Record<string, string>;
 }
 
 /**
@@ -400,6 +457,9 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
     );
 
     const resources = new Map<string, RecordedResource>();
+    const violations: RuleViolation[] = [];
+    const reads: Read[] = [];
+    const ctx = { region, callerArn: (opts.caller ?? DEFAULT_CALLER).arn, zoneName: (zoneId: string, recordName: string) => opts.hostedZones?.[zoneId] ?? assumedApex(recordName) };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
@@ -409,7 +469,8 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
             if (err) return callback(err, resp);
             const urn = resp.getUrn();
             if (resources.has(urn)) {
-                problems.push(`duplicate URN ${urn}`);
+                // The engine's own refusal (pkg/resource/deploy/step_generator.go): "Duplicate resource URN '<urn>'; try giving it a unique name".
+                problems.push(`Duplicate resource URN '${urn}'; try giving it a unique name [Pulumi engine, pkg/resource/deploy/step_generator.go]`);
                 return callback(new Error(`mockCloud: duplicate URN ${urn}`), undefined);
             }
             const propertyDependencies: Record<string, string[]> = {};
@@ -439,8 +500,17 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
                 inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 ...(req.getCustomtimeouts() ? { customTimeouts: Object.fromEntries(Object.entries(req.getCustomtimeouts().toObject()).filter(([, t]) => t)) } : {}),
             });
+            violations.push(...checkResource(resources.get(urn)!, ctx));
             callback(err, resp);
         });
+
+    // Reads (`.get`) are judged at the end, against everything the run registers.
+    const read = monitor.readResource.bind(monitor);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    monitor.readResource = (req: any, callback: (err: unknown, resp: unknown) => void) => {
+        reads.push({ type: req.getType(), name: req.getName(), id: req.getId() });
+        return read(req, callback);
+    };
 
     // Outputs as registered on the wire keep their secret marks, so secrets stay masked here.
     const registeredOutputs = new Map<string, Record<string, unknown>>();
@@ -462,15 +532,23 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
 
     const program = opts.program ?? realProgram();
     let error: unknown;
+    overrideStackFileRewrites(config.rewrites ?? {});
     try {
         await pulumi.runtime.runInPulumiStack(async () => program());
     } catch (e) {
         error = e;
+    } finally {
+        overrideStackFileRewrites(undefined);
     }
     await pulumi.runtime.disconnect();
     console.warn = consoleWarn;
     if (problems.length > 0) error = new Error(problems.join("\n"));
     const sorted = [...resources.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    // A program that failed is reported as it failed; the rules judge complete runs.
+    if (!error) {
+        violations.push(...checkRun(sorted, reads, ctx));
+        if (violations.length > 0) error = new CloudRuleError(violations);
+    }
     const stackUrn = sorted.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     return { resources: sorted, outputs: registeredOutputs.get(stackUrn) ?? {}, warnings: [...new Set(warnings)].sort(), error };
 }

@@ -62,7 +62,8 @@ describe("program: the whole stack under the mocked cloud", () => {
             new pulumi.ComponentResource("test:index:Thing", "twice", {});
         };
         const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
-        assert.match(String(attempt.error), /duplicate URN urn:pulumi:dev::idp-eks::pulumi:pulumi:Stack\$test:index:Thing::twice/);
+        // The engine's wording (pkg/resource/deploy/step_generator.go).
+        assert.match(String(attempt.error), /Duplicate resource URN 'urn:pulumi:dev::idp-eks::pulumi:pulumi:Stack\$test:index:Thing::twice'; try giving it a unique name/);
     });
 
     it("fails loudly on an invoke the mocked cloud does not answer", async () => {

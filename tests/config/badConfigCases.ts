@@ -67,7 +67,7 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "an ingress-nginx chart version that is not a version", overrides: { "idp-eks:ingressNginxVersion": "latest" }, key: "idp-eks:ingressNginxVersion", expect: /not a chart version/ },
     { rule: "a controller version whose IAM policy is not kept", overrides: { "idp-eks:loadBalancerControllerVersion": "3.4.0" }, key: "idp-eks:loadBalancerControllerVersion", expect: /no upstream IAM policy kept/ },
     { rule: "a hosted zone id of the wrong form", overrides: { "idp-eks:route53HostedZoneId": "zone-123" }, key: "idp-eks:route53HostedZoneId", expect: /not a Route53 hosted zone id/ },
-    { rule: "DNS-01 without a hosted zone", overrides: { "idp-eks:acmeSolver": "dns01" }, key: "idp-eks:route53HostedZoneId", expect: /required when acmeSolver is dns01/ },
+    { rule: "DNS-01 without a hosted zone", overrides: { "idp-eks:acmeSolver": "dns01" }, key: "idp-eks:route53HostedZoneId", expect: /required when certManager is true and acmeSolver is dns01/ },
     { rule: "HTTP-01 without ingress-nginx", overrides: { "idp-eks:ingressNginx": false }, key: "idp-eks:acmeSolver", expect: /ingressNginx is false/ },
     { rule: "ingress-nginx without the load balancer controller", overrides: { "idp-eks:loadBalancerController": false }, key: "idp-eks:ingressNginx", expect: /loadBalancerController is false/ },
     { rule: "an unknown add-on identity mode", overrides: { "idp-eks:addonIdentity": "keys" }, key: "idp-eks:addonIdentity", expect: /not one of "podIdentity", "irsa"/ },

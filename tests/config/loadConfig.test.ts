@@ -160,3 +160,58 @@ describe("config: Pulumi.yaml declares every key", () => {
         }
     });
 });
+
+describe("config: every problem at once, as the cloud would see it", () => {
+    it("runs cross-key rules even when a single value is invalid, and reports the type error with them", () => {
+        const error = problemsFor({ "idp-eks:nodeMaxSize": "many", "idp-eks:idpManagementPort": 8080, "idp-eks:kubernetesVersion": "latest" });
+        const keys = error.problems.map((p) => p.key).sort();
+        assert.deepEqual(keys, ["idp-eks:idpManagementPort", "idp-eks:kubernetesVersion", "idp-eks:nodeMaxSize"]);
+    });
+
+    it("leaves out a cross-key message about a value that is itself invalid (it would judge a stand-in)", () => {
+        // nodeMinSize is invalid; nodeMinSize <= nodeDesiredSize is not judged against its default.
+        const error = problemsFor({ "idp-eks:nodeMinSize": -1, "idp-eks:nodeDesiredSize": 1, "idp-eks:nodeMaxSize": 1 });
+        assert.deepEqual(error.problems.map((p) => p.key), ["idp-eks:nodeMinSize"]);
+    });
+
+    it("names every key a rule involves", () => {
+        const tls = problemsFor({ "idp-eks:certManager": false, "idp-eks:acmeSolver": "dns01", "idp-eks:route53HostedZoneId": "Z0123456789EXAMPLEZONE" });
+        assert.match(tls.message, /idp-eks:idpTlsCertificate: is required for the NGINX Ingress \(idpIngress is nginx\) when certManager is false/);
+        const rollout = problemsFor({ "idp-eks:idpPreStopSleepSeconds": 20, "idp-eks:lbDeregistrationDelaySeconds": 30 });
+        assert.match(rollout.message, /expected lbDeregistrationDelaySeconds < idpPreStopSleepSeconds/);
+    });
+
+    it("refuses at config time a KMS key or ACM certificate outside the stack's region (EKS and ELB need them in-region)", () => {
+        const error = problemsFor({
+            "idp-eks:secretsKmsKeyArn": "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000",
+            "idp-eks:idpCertificateArn": "arn:aws:acm:us-west-2:111122223333:certificate/00000000-0000-0000-0000-000000000000",
+        });
+        assert.match(error.message, /idp-eks:secretsKmsKeyArn: "arn:aws:kms:eu-west-1:[^"]+" is in eu-west-1, not aws:region "us-east-1"/);
+        assert.match(error.message, /idp-eks:idpCertificateArn: "arn:aws:acm:us-west-2:[^"]+" is in us-west-2, not aws:region "us-east-1"/);
+    });
+
+    it("refuses a request above its limit (Kubernetes ValidateResourceRequirements)", () => {
+        const error = problemsFor({ "idp-eks:idpCpuRequest": "2500m", "idp-eks:idpCpuLimit": "2", "idp-eks:idpMemoryRequest": "2Gi", "idp-eks:idpMemoryLimit": "2048Mi" });
+        assert.deepEqual(error.problems.map((p) => p.key), ["idp-eks:idpCpuRequest"]);
+        assert.match(error.message, /"2500m" is above idpCpuLimit "2"/);
+    });
+
+    it("shows invisible and look-alike characters escaped, so the user sees what is wrong", () => {
+        const error = problemsFor({ "idp-eks:idpNamespace": "idp\u200b-system", "idp-eks:monitoringNamespace": "m\u043enitoring" });
+        assert.match(error.message, /"idp\\u200b-system" is not a Kubernetes name/);
+        assert.match(error.message, /"m\\u043enitoring" is not a Kubernetes name/);
+    });
+
+    it("shows long numbers as written, not rounded", () => {
+        const error = problemsFor({ "idp-eks:idpReplicas": "123456789012345678901" });
+        assert.match(error.message, /idp-eks:idpReplicas: 123456789012345678901 is too large/);
+    });
+
+    it("says when YAML changed what the user typed, and suggests quoting", () => {
+        const config = stackConfig("dev", { "idp-eks:kubernetesVersion": "1.3" });
+        assert.throws(() => validateConfig(config.values, "dev", config.secretKeys, { "idp-eks:kubernetesVersion": { written: "1.30", received: "1.3" } }), (e: Error) => {
+            assert.match(e.message, /idp-eks:kubernetesVersion: "1.3" is not a Kubernetes minor version .*the stack file has 1.30 unquoted, which YAML \(gopkg.in\/yaml.v3, as the Pulumi CLI reads it\) turns into "1.3"; quote it \('1.30'\)/);
+            return true;
+        });
+    });
+});

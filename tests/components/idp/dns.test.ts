@@ -39,7 +39,7 @@ describe("idp: DNS alias records (issue 13.5)", () => {
         const records = hostRecords(resources);
         assert.deepEqual(records.map((r) => r.inputs.type), ["A"]);
         const ingress = only(resources, "kubernetes:networking.k8s.io/v1:Ingress");
-        assert.deepEqual(aliasOf(records[0]), { name: "mock-idp-server.elb.us-east-1.amazonaws.com", zoneId: canonicalHostedZoneId(LoadBalancerType.Application, "us-east-1"), evaluateTargetHealth: true });
+        assert.deepEqual(aliasOf(records[0]), { name: "mock-idp-server-0000000000.us-east-1.elb.amazonaws.com", zoneId: canonicalHostedZoneId(LoadBalancerType.Application, "us-east-1"), evaluateTargetHealth: true });
         assert.ok(records[0].propertyDependencies.aliases.includes(ingress.urn), "the alias target comes from the Ingress's status");
         assert.equal(records[0].deleteBeforeReplace, true, "the former CNAME of the same name must be deleted before the A record can exist");
     });

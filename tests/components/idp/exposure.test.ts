@@ -107,7 +107,7 @@ describe("idp: exposure", () => {
     it("prod: points the public host at the ALB with a Route53 alias A record (the ALB's canonical zone, not a CNAME); exports the URL and FQDNs", () => {
         const record = only(prod.resources, "aws:route53/record:Record", "-idp-host");
         assert.deepEqual([record.inputs.zoneId, record.inputs.name, record.inputs.type, record.inputs.records, record.inputs.ttl], ["Z0123456789EXAMPLEZONE", "auth.example.com", "A", undefined, undefined]);
-        assert.deepEqual(record.inputs.aliases, [{ name: "mock-idp-server.elb.us-east-1.amazonaws.com", zoneId: ELB_HOSTED_ZONE_IDS[LoadBalancerType.Application]["us-east-1"], evaluateTargetHealth: true }]);
+        assert.deepEqual(record.inputs.aliases, [{ name: "mock-idp-server-0000000000.us-east-1.elb.amazonaws.com", zoneId: ELB_HOSTED_ZONE_IDS[LoadBalancerType.Application]["us-east-1"], evaluateTargetHealth: true }]);
         // A record's type cannot change in place and a CNAME cannot coexist with an A record of the same name.
         assert.equal(record.deleteBeforeReplace, true);
         assert.deepEqual(prod.outputs.publicUrls, ["https://auth.example.com"]);

@@ -77,9 +77,9 @@ for (const scheme of [LoadBalancerScheme.InternetFacing, LoadBalancerScheme.Inte
             assert.ok(dependsOn(gw.resources, g, kind(gw.resources, "kubernetes:gateway.networking.k8s.io/v1:GatewayClass")));
             assert.equal(obj(g).metadata.annotations!["pulumi.com/waitFor"], "jsonpath={.status.addresses[0].value}");
             const record = kind(gw.resources, "aws:route53/record:Record", "-idp-host");
-            assert.deepEqual(record.inputs.aliases, [{ name: "mock-idp-server-gateway.elb.us-east-1.amazonaws.com", zoneId: ELB_HOSTED_ZONE_IDS[LoadBalancerType.Application]["us-east-1"], evaluateTargetHealth: true }]);
+            assert.deepEqual(record.inputs.aliases, [{ name: "mock-idp-server-gateway-0000000000.us-east-1.elb.amazonaws.com", zoneId: ELB_HOSTED_ZONE_IDS[LoadBalancerType.Application]["us-east-1"], evaluateTargetHealth: true }]);
             assert.ok(record.propertyDependencies.aliases.includes(g.urn));
-            assert.equal(gw.outputs.loadBalancerHostname, "mock-idp-server-gateway.elb.us-east-1.amazonaws.com");
+            assert.equal(gw.outputs.loadBalancerHostname, "mock-idp-server-gateway-0000000000.us-east-1.elb.amazonaws.com");
             assert.deepEqual(gw.outputs.publicUrls, ["https://auth.example.com"]);
             assert.equal(ofType(gw.resources, "kubernetes:networking.k8s.io/v1:Ingress").length, 0);
         });

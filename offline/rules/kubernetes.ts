@@ -1,0 +1,275 @@
+// Kubernetes API server validation the OpenAPI schema does not carry, per emitted object:
+// k8s.io/apimachinery/pkg/util/validation (validation.go) for names and label syntax,
+// pkg/api/validation/objectmeta.go for annotation size, and kubernetes pkg/apis/core/validation
+// (validation.go) for containers, ports, resources and probes. Pure: recorded resources in,
+// violations out; Pod Security Admission is in podSecurity.ts.
+import { ResourceView, RuleViolation, showValue } from "./types";
+import { LATEST, Version, checkFile, evaluatePod, formatViolations, namespacePolicy } from "./podSecurity";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Obj = any;
+
+const VALIDATION = "k8s.io/apimachinery/pkg/util/validation/validation.go";
+const CORE_VALIDATION = "kubernetes pkg/apis/core/validation/validation.go";
+const OBJECTMETA = "k8s.io/apimachinery/pkg/api/validation/objectmeta.go";
+
+// validation.go: dns1123LabelFmt, dns1123SubdomainFmt, dns1035LabelFmt, qualifiedNameFmt, labelValueFmt, IsValidPortName.
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+export function dns1123LabelProblem(s: string): string | undefined {
+    if (s.length > 63) return `must be no more than 63 characters (is ${s.length})`;
+    if (!DNS1123_LABEL.test(s)) return "must be a DNS-1123 label: lower-case alphanumerics or '-', starting and ending alphanumeric";
+    return undefined;
+}
+export function dns1123SubdomainProblem(s: string): string | undefined {
+    if (s.length > 253) return `must be no more than 253 characters (is ${s.length})`;
+    if (!DNS1123_SUBDOMAIN.test(s)) return "must be a DNS-1123 subdomain: lower-case alphanumerics, '-' or '.', starting and ending alphanumeric";
+    return undefined;
+}
+export function dns1035LabelProblem(s: string): string | undefined {
+    if (s.length > 63) return `must be no more than 63 characters (is ${s.length})`;
+    if (!DNS1035_LABEL.test(s)) return "must be a DNS-1035 label: lower-case alphanumerics or '-', starting with a letter and ending alphanumeric";
+    return undefined;
+}
+/** IsQualifiedName: label and annotation keys, `[prefix/]name`. */
+export function qualifiedNameProblem(s: string): string | undefined {
+    const parts = s.split("/");
+    if (parts.length > 2) return "must be a qualified name: at most one '/'";
+    const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+    if (prefix !== undefined) {
+        if (prefix.length === 0) return "prefix part must be non-empty";
+        const p = dns1123SubdomainProblem(prefix);
+        if (p) return `prefix part ${p}`;
+    }
+    if (name.length === 0) return "name part must be non-empty";
+    if (name.length > 63) return `name part must be no more than 63 characters (is ${name.length})`;
+    if (!QUALIFIED_NAME.test(name)) return "name part must consist of alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
+    return undefined;
+}
+export function labelValueProblem(s: string): string | undefined {
+    if (s.length > 63) return `must be no more than 63 characters (is ${s.length})`;
+    if (!LABEL_VALUE.test(s)) return "must be empty or alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
+    return undefined;
+}
+/** IsValidPortName (IANA_SVC_NAME). */
+export function portNameProblem(s: string): string | undefined {
+    if (s.length < 1 || s.length > 15) return `must be 1 to 15 characters (is ${s.length})`;
+    if (!/^[-a-z0-9]+$/.test(s)) return "must contain only lower-case alphanumerics and '-'";
+    if (!/[a-z]/.test(s)) return "must contain at least one letter";
+    if (s.includes("--")) return "must not contain consecutive hyphens";
+    if (s.startsWith("-") || s.endsWith("-")) return "must not begin or end with a hyphen";
+    return undefined;
+}
+
+/** Kinds whose names must be DNS-1123 labels (ValidateNamespaceName etc.); Services are DNS-1035 labels. */
+const LABEL_NAMED = new Set(["Namespace"]);
+const DNS1035_NAMED = new Set(["Service"]);
+
+/** TotalAnnotationSizeLimitB in objectmeta.go: 256 KiB over every key and value. */
+export const ANNOTATION_TOTAL_LIMIT = 256 * 1024;
+
+/** Parses a Kubernetes quantity (resource.Quantity) into a number of base units; exact enough to compare. */
+export function parseQuantity(q: string | number): number | undefined {
+    if (typeof q === "number") return q;
+    const m = /^([+-]?[0-9.]+)(?:(m|k|M|G|T|P|E)|(Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d+))?$/.exec(q.trim());
+    if (!m || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(m[1])) return undefined;
+    const base = Number(m[1]);
+    const decimal: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+    const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+    if (m[2]) return base * decimal[m[2]];
+    if (m[3]) return base * binary[m[3]];
+    if (m[4]) return base * 10 ** Number(m[4]);
+    return base;
+}
+
+/** The pod template of a workload kind, and its property path. */
+export function podTemplate(kind: string, obj: Obj): { path: string; metadata: Obj; spec: Obj } | undefined {
+    switch (kind) {
+        case "Pod":
+            return { path: "spec", metadata: obj.metadata, spec: obj.spec };
+        case "Deployment":
+        case "StatefulSet":
+        case "DaemonSet":
+        case "ReplicaSet":
+        case "Job":
+        case "ReplicationController":
+            return obj.spec?.template ? { path: "spec.template.spec", metadata: obj.spec.template.metadata, spec: obj.spec.template.spec } : undefined;
+        case "CronJob":
+            return obj.spec?.jobTemplate?.spec?.template ? { path: "spec.jobTemplate.spec.template.spec", metadata: obj.spec.jobTemplate.spec.template.metadata, spec: obj.spec.jobTemplate.spec.template.spec } : undefined;
+        default:
+            return undefined;
+    }
+}
+
+const known = (v: unknown): v is string => typeof v === "string" && v !== "[unknown]" && v !== "[secret]";
+
+/** Kubernetes objects the program registers (custom kubernetes:* resources other than Helm releases and providers). */
+export function isKubernetesObject(r: ResourceView): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.type.startsWith("pulumi:providers:");
+}
+
+/** Pulumi auto-names Kubernetes objects without metadata.name: the resource name, '-', 8 random characters. */
+const objectName = (r: ResourceView, meta: Obj): string => (known(meta?.name) ? meta.name : `${r.name}-xxxxxxxx`);
+
+/** Per-object rules: names, labels, annotations and pod templates. */
+export function objectViolations(r: ResourceView): RuleViolation[] {
+    const out: RuleViolation[] = [];
+    const obj = r.inputs as Obj;
+    const kind = obj.kind ?? r.type.split(":").pop();
+    const meta = obj.metadata ?? {};
+    const add = (property: string, value: unknown, rule: string, source: string) => out.push({ resource: r.urn, property, value: showValue(value), rule, source });
+
+    const name = objectName(r, meta);
+    const nameProblem = LABEL_NAMED.has(kind) ? dns1123LabelProblem(name) : DNS1035_NAMED.has(kind) ? dns1035LabelProblem(name) : dns1123SubdomainProblem(name);
+    if (nameProblem) add("metadata.name", name, `a ${kind} name ${nameProblem}`, `${VALIDATION} (${LABEL_NAMED.has(kind) ? "IsDNS1123Label" : DNS1035_NAMED.has(kind) ? "IsDNS1035Label" : "IsDNS1123Subdomain"})`);
+    if (known(meta.namespace)) {
+        const p = dns1123LabelProblem(meta.namespace);
+        if (p) add("metadata.namespace", meta.namespace, `a namespace ${p}`, `${VALIDATION} (IsDNS1123Label)`);
+    }
+    labelViolations("metadata.labels", meta.labels, add);
+    annotationViolations("metadata.annotations", meta.annotations, add);
+
+    const template = podTemplate(kind, obj);
+    if (template) {
+        labelViolations(template.path.replace(/spec$/, "metadata.labels"), template.metadata?.labels, add);
+        annotationViolations(template.path.replace(/spec$/, "metadata.annotations"), template.metadata?.annotations, add);
+        podSpecViolations(template.path, template.spec ?? {}, add);
+    }
+    if (kind === "Service") serviceViolations(obj.spec ?? {}, add);
+    return out;
+}
+
+type Add = (property: string, value: unknown, rule: string, source: string) => void;
+
+function labelViolations(path: string, labels: Obj, add: Add): void {
+    if (!labels || typeof labels !== "object") return;
+    for (const [k, v] of Object.entries(labels)) {
+        const kp = qualifiedNameProblem(k);
+        if (kp) add(`${path}["${k}"]`, k, `a label key ${kp}`, `${VALIDATION} (IsQualifiedName)`);
+        if (known(v)) {
+            const vp = labelValueProblem(v);
+            if (vp) add(`${path}["${k}"]`, v, `a label value ${vp}`, `${VALIDATION} (IsValidLabelValue)`);
+        }
+    }
+}
+
+function annotationViolations(path: string, annotations: Obj, add: Add): void {
+    if (!annotations || typeof annotations !== "object") return;
+    let total = 0;
+    for (const [k, v] of Object.entries(annotations)) {
+        const kp = qualifiedNameProblem(k.toLowerCase());
+        if (kp) add(`${path}["${k}"]`, k, `an annotation key ${kp}`, `${OBJECTMETA} (ValidateAnnotations)`);
+        total += k.length + (typeof v === "string" ? Buffer.byteLength(v) : 0);
+    }
+    if (total > ANNOTATION_TOTAL_LIMIT) add(path, `${total} bytes`, `annotations may total at most ${ANNOTATION_TOTAL_LIMIT} bytes (256 KiB)`, `${OBJECTMETA} (TotalAnnotationSizeLimitB)`);
+}
+
+function podSpecViolations(path: string, spec: Obj, add: Add): void {
+    const groups: [string, Obj[]][] = [["initContainers", spec.initContainers ?? []], ["containers", spec.containers ?? []], ["ephemeralContainers", spec.ephemeralContainers ?? []]];
+    const seen = new Map<string, string>();
+    for (const [field, list] of groups) {
+        list.forEach((c: Obj, i: number) => {
+            const at = `${path}.${field}[${i}]`;
+            if (known(c.name)) {
+                const p = dns1123LabelProblem(c.name);
+                if (p) add(`${at}.name`, c.name, `a container name ${p}`, `${CORE_VALIDATION} (validateContainers: IsDNS1123Label)`);
+                if (seen.has(c.name)) add(`${at}.name`, c.name, `container names must be unique in a pod; also used at ${seen.get(c.name)}`, `${CORE_VALIDATION} (validateContainers: Duplicate)`);
+                else seen.set(c.name, at);
+            }
+            const portNames = new Set<string>();
+            ((c.ports ?? []) as Obj[]).forEach((port, j) => {
+                if (!known(port.name)) return;
+                const p = portNameProblem(port.name);
+                if (p) add(`${at}.ports[${j}].name`, port.name, `a port name ${p}`, `${CORE_VALIDATION} (validateContainerPorts: IsValidPortName)`);
+                if (portNames.has(port.name)) add(`${at}.ports[${j}].name`, port.name, "port names must be unique within a container", `${CORE_VALIDATION} (validateContainerPorts: Duplicate)`);
+                portNames.add(port.name);
+            });
+            for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+                const handler = c[probe]?.httpGet ?? c[probe]?.tcpSocket ?? c[probe]?.grpc;
+                const port = handler?.port;
+                if (known(port) && !/^\d+$/.test(port) && !portNames.has(port)) {
+                    add(`${at}.${probe}.port`, port, `a probe's named port must be a port of its container (has ${[...portNames].join(", ") || "none"}); the kubelet fails the probe otherwise`, `${CORE_VALIDATION} (validatePortNumOrName) and kubelet pkg/kubelet/prober (findPortByName)`);
+                }
+            }
+            const requests = (c.resources?.requests ?? {}) as Record<string, unknown>;
+            const limits = (c.resources?.limits ?? {}) as Record<string, unknown>;
+            for (const [resource, request] of Object.entries(requests)) {
+                const limit = limits[resource];
+                if (limit === undefined || !(known(request) || typeof request === "number") || !(known(limit) || typeof limit === "number")) continue;
+                const rq = parseQuantity(request as string);
+                const lm = parseQuantity(limit as string);
+                if (rq !== undefined && lm !== undefined && rq > lm) {
+                    add(`${at}.resources.requests.${resource}`, request, `must be less than or equal to the ${resource} limit ${showValue(limit)}`, `${CORE_VALIDATION} (ValidateResourceRequirements)`);
+                }
+            }
+        });
+    }
+}
+
+function serviceViolations(spec: Obj, add: Add): void {
+    const ports = (spec.ports ?? []) as Obj[];
+    const names = new Set<string>();
+    ports.forEach((p, i) => {
+        if (ports.length > 1 && !known(p.name)) add(`spec.ports[${i}].name`, p.name, "a Service with more than one port must name each port", `${CORE_VALIDATION} (validateServicePort)`);
+        if (known(p.name)) {
+            const problem = dns1123LabelProblem(p.name);
+            if (problem) add(`spec.ports[${i}].name`, p.name, `a Service port name ${problem}`, `${CORE_VALIDATION} (validateServicePort: IsDNS1123Label)`);
+            if (names.has(p.name)) add(`spec.ports[${i}].name`, p.name, "Service port names must be unique", `${CORE_VALIDATION} (validateServicePort: Duplicate)`);
+            names.add(p.name);
+        }
+        if (known(p.targetPort) && !/^\d+$/.test(p.targetPort)) {
+            const problem = portNameProblem(p.targetPort);
+            if (problem) add(`spec.ports[${i}].targetPort`, p.targetPort, `a named target port ${problem}`, `${CORE_VALIDATION} (validatePortNumOrName)`);
+        }
+    });
+}
+
+/** apiVersion/kind/namespace/name of an object: what the API server keys objects by. */
+export function objectKey(r: ResourceView): string | undefined {
+    const obj = r.inputs as Obj;
+    const meta = obj.metadata ?? {};
+    if (!known(meta.name)) return undefined;
+    const group = String(obj.apiVersion ?? "").includes("/") ? String(obj.apiVersion).split("/")[0] : "";
+    return `${group}/${obj.kind}/${known(meta.namespace) ? meta.namespace : ""}/${meta.name}`;
+}
+
+/**
+ * Rules across objects: two objects with one key (the second create fails with AlreadyExists),
+ * and Pod Security Admission for every pod template against its namespace's enforced level.
+ */
+export function clusterViolations(resources: readonly ResourceView[], clusterVersion: Version = LATEST): RuleViolation[] {
+    const out: RuleViolation[] = [];
+    const objects = resources.filter(isKubernetesObject);
+    const byKey = new Map<string, ResourceView>();
+    for (const r of objects) {
+        const key = objectKey(r);
+        if (!key) continue;
+        const first = byKey.get(key);
+        if (first) out.push({ resource: r.urn, property: "metadata.name", value: showValue((r.inputs as Obj).metadata.name), rule: `an object of this kind and name already exists in this namespace (${first.urn})`, source: "Kubernetes API: names are unique per kind and namespace (AlreadyExists)" });
+        else byKey.set(key, r);
+    }
+    const namespaces = new Map(objects.filter((r) => (r.inputs as Obj).kind === "Namespace").map((r) => [(r.inputs as Obj).metadata?.name, (r.inputs as Obj).metadata?.labels]));
+    for (const r of objects) {
+        const obj = r.inputs as Obj;
+        const template = podTemplate(obj.kind, obj);
+        if (!template) continue;
+        const ns = known(obj.metadata?.namespace) ? obj.metadata.namespace : "default";
+        const { level, version } = namespacePolicy(namespaces.get(ns), { level: "privileged", version: clusterVersion });
+        const violations = evaluatePod(level, version, template.metadata, template.spec);
+        if (violations.length) {
+            const versionLabel = namespaces.get(ns)?.["pod-security.kubernetes.io/enforce-version"] ?? "latest";
+            out.push({
+                resource: r.urn,
+                property: template.path,
+                value: `pod template of ${obj.kind} ${ns}/${obj.metadata?.name}`,
+                rule: `namespace ${ns} enforces ${level}: ${formatViolations(level, versionLabel, violations)}`,
+                source: `kubernetes/pod-security-admission ${violations.map((v) => checkFile(v.check)).join(", ")}`,
+            });
+        }
+    }
+    return out;
+}

@@ -1,0 +1,148 @@
+// Pulumi engine and CLI rules, offline: how the CLI reads a stack file (yamlV3.ts carries the
+// yaml.v3 port), and the engine's refusals the mock monitor does not make itself: a read (`.get`)
+// of something this run creates, and duplicate URNs.
+import { FAILSAFE_SCHEMA, Type, load } from "js-yaml";
+import { GoValue, YamlTypeError, configJson, configString, resolve, roundTrip } from "./yamlV3";
+import { ResourceView, RuleViolation, escapeText, showValue } from "./types";
+
+/** A plain (unquoted) scalar as written; only these go through yaml.v3's resolve.go. */
+class Plain extends String {}
+/** A scalar with an explicit tag (`!!int 3`). */
+class Tagged extends String {
+    constructor(
+        readonly tag: string,
+        text: string,
+    ) {
+        super(text);
+    }
+}
+
+// js-yaml does the YAML syntax only: every plain scalar is kept as written (one implicit type that
+// matches everything), quoted and block scalars are strings (js-yaml resolves only plain scalars),
+// explicit core tags are kept for resolve.go to judge.
+const PLAIN = new Type("tag:yaml.org,2002:plain", { kind: "scalar", resolve: () => true, construct: (d: string) => new Plain(d) });
+const TAGGED = ["bool", "int", "float", "null", "timestamp"].map((t) => new Type(`tag:yaml.org,2002:${t}`, { kind: "scalar", resolve: () => true, construct: (d: string | null) => new Tagged(`!!${t}`, d ?? "") }));
+const SCHEMA = FAILSAFE_SCHEMA.extend({ implicit: [PLAIN], explicit: TAGGED });
+
+/** A stack value as the CLI hands it on. */
+export type StackValue =
+    | { kind: "scalar"; value: GoValue; text: string; written?: string }
+    | { kind: "secure"; ciphertext: string }
+    | { kind: "list"; items: StackValue[] }
+    | { kind: "map"; entries: Record<string, StackValue> };
+
+/** A scalar the CLI hands over differently from how the stack file spells it. */
+export interface Rewrite {
+    written: string;
+    received: string;
+}
+
+function scalar(node: unknown): StackValue {
+    const first: GoValue = node instanceof Tagged ? resolve(node.tag, String(node)) : node instanceof Plain ? resolve("", String(node)) : node === null ? { kind: "null" } : { kind: "string", value: String(node) };
+    const value = roundTrip(first);
+    const text = configString(value);
+    const written = node instanceof Plain || node instanceof Tagged ? String(node) : undefined;
+    return { kind: "scalar", value, text, ...(written !== undefined && written !== text ? { written } : {}) };
+}
+
+function toStackValue(node: unknown): StackValue {
+    if (Array.isArray(node)) return { kind: "list", items: node.map(toStackValue) };
+    if (node !== null && typeof node === "object" && !(node instanceof String)) {
+        const entries = Object.entries(node as Record<string, unknown>);
+        if (entries.length === 1 && entries[0][0] === "secure" && (entries[0][1] instanceof String || typeof entries[0][1] === "string")) return { kind: "secure", ciphertext: String(entries[0][1]) };
+        return { kind: "map", entries: Object.fromEntries(entries.map(([k, v]) => [k, toStackValue(v)])) };
+    }
+    return scalar(node);
+}
+
+/** The JSON text the CLI hands over for a list or map (encoding/json: no spaces, map keys sorted). */
+export function stackJson(v: StackValue): string {
+    switch (v.kind) {
+        case "scalar":
+            return configJson(v.value);
+        case "secure":
+            return JSON.stringify({ secure: v.ciphertext });
+        case "list":
+            return `[${v.items.map(stackJson).join(",")}]`;
+        case "map":
+            return `{${Object.keys(v.entries).sort().map((k) => `${JSON.stringify(k)}:${stackJson(v.entries[k])}`).join(",")}}`;
+    }
+}
+
+/** The text handed to the program for a top-level key. */
+export function stackText(v: StackValue): string {
+    return v.kind === "scalar" ? v.text : v.kind === "secure" ? v.ciphertext : stackJson(v);
+}
+
+/** Every scalar whose text changed on the way, keyed `key` or `key[i]`. */
+export function rewrites(key: string, v: StackValue, out: Record<string, Rewrite> = {}): Record<string, Rewrite> {
+    if (v.kind === "scalar" && v.written !== undefined) out[key] = { written: v.written, received: v.text };
+    if (v.kind === "list") v.items.forEach((item, i) => rewrites(`${key}[${i}]`, item, out));
+    if (v.kind === "map") for (const [k, item] of Object.entries(v.entries)) rewrites(`${key}.${k}`, item, out);
+    return out;
+}
+
+export class StackYamlError extends Error {}
+
+/** Reads a stack file's `config:` the way LoadProjectStackBytes does; throws on what yaml.v3 refuses. */
+export function readStackFile(text: string): Record<string, StackValue> {
+    let doc: unknown;
+    try {
+        doc = load(text.replace(/^\uFEFF/, ""), { schema: SCHEMA });
+    } catch (e) {
+        throw new StackYamlError(`invalid YAML file: ${(e as Error).message}`);
+    }
+    const config = (doc as { config?: unknown } | null)?.config;
+    if (config === undefined || config === null) return {};
+    if (typeof config !== "object" || Array.isArray(config) || config instanceof String) throw new StackYamlError("config: must be a map of keys to values");
+    try {
+        return Object.fromEntries(Object.entries(config as Record<string, unknown>).map(([k, v]) => [k, toStackValue(v)]));
+    } catch (e) {
+        if (e instanceof YamlTypeError) throw new StackYamlError(`yaml: ${e.message}`);
+        throw e;
+    }
+}
+
+/** The hint a config error carries when YAML changed what the user typed. */
+export function rewriteHint(r: Rewrite): string {
+    return `the stack file has ${r.written} unquoted, which YAML (gopkg.in/yaml.v3, as the Pulumi CLI reads it) turns into ${escapeText(r.received)}; quote it ('${r.written}') to keep it as typed`;
+}
+
+// --- engine rules --------------------------------------------------------------------------
+
+export interface Read {
+    type: string;
+    name: string;
+    id: string;
+}
+
+/**
+ * A `.get` reads during preview whatever its dependsOn says (pulumi/pulumi#16395,
+ * pulumi-kubernetes#2789): reading something this run creates fails on the first preview, or
+ * whenever it does not exist yet. Refused: a read whose id is a resource of this run, a Kubernetes
+ * read of an object this run declares, or in a namespace this run creates, or an object a Helm release of
+ * this run creates (named after the release or chart, or in a namespace the release creates).
+ */
+export function readViolation(read: Read, resources: readonly ResourceView[]): RuleViolation | undefined {
+    const source = "Pulumi: resource reads (.get) run during preview regardless of dependsOn (pulumi/pulumi#16395, pulumi/pulumi-kubernetes#2789)";
+    const where = `${read.type}::${read.name} (.get)`;
+    const created = resources.find((r) => r.custom && (`mock-id-${r.name}` === read.id || (r.type === read.type && r.inputs.name === read.id)));
+    if (created) return { resource: where, property: "id", value: showValue(read.id), rule: `reads ${created.urn}, which this run creates: the read fails before it exists`, source };
+    if (!read.type.startsWith("kubernetes:")) return undefined;
+    const [ns, name] = read.id.includes("/") ? read.id.split("/", 2) : ["", read.id];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const meta = (r: ResourceView) => (r.inputs as any).metadata ?? {};
+    const same = resources.find((r) => r.type === read.type && meta(r).name === name && (meta(r).namespace ?? "") === ns);
+    if (same) return { resource: where, property: "id", value: showValue(read.id), rule: `reads ${same.urn}, which this run creates: the read fails before it exists`, source };
+    if (!ns) return undefined;
+    const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && meta(r).name === ns);
+    if (namespace) return { resource: where, property: "id", value: showValue(read.id), rule: `reads from namespace ${ns}, which this run creates (${namespace.urn}): the object cannot exist at the first preview`, source };
+    // A release creates objects named after it or its chart (Helm's fullname helper), and everything in a namespace it creates.
+    const release = resources.find((r) => {
+        if (!r.type.startsWith("kubernetes:helm.sh/") || (r.inputs.namespace ?? meta(r).namespace) !== ns) return false;
+        const names = [r.inputs.name, meta(r).name, r.inputs.chart].filter((n): n is string => typeof n === "string" && n.length > 0);
+        return r.inputs.createNamespace === true || names.some((n) => name.startsWith(n));
+    });
+    if (release) return { resource: where, property: "id", value: showValue(read.id), rule: `reads an object in namespace ${ns}, which Helm release ${release.urn} of this run creates: the read fails until the release has run (a first up, or the release newly enabled)`, source };
+    return undefined;
+}
