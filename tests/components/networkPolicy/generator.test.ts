@@ -84,11 +84,14 @@ describe("networkPolicy: generator", () => {
         assert.equal(policies.find((p) => p.metadata.name === "allow-postgres-from-idp"), undefined);
     });
 
-    it("allows HTTPS out to the internet but never to the instance metadata address; SMTP only when asked", () => {
+    // Issue 15: "HTTPS egress means the internet: 0.0.0.0/0 except the VPC CIDR and 169.254.0.0/16".
+    // With the VPC CNI pods, nodes and the private API endpoint all hold VPC addresses; link-local
+    // holds instance metadata (169.254.169.254) and the Pod Identity agent (169.254.170.23, EKS user guide).
+    it("allows HTTPS (and SMTP when asked) out to the internet only: never the VPC nor link-local addresses", () => {
         const policies = generatePolicies(base);
-        assert.deepEqual(byName(policies, "allow-idp-https-egress").spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+        assert.deepEqual(byName(policies, "allow-idp-https-egress").spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 443 }] }]);
         assert.equal(policies.find((p) => p.metadata.name === "allow-idp-smtp-egress"), undefined);
-        assert.deepEqual(byName(generatePolicies({ ...base, smtpEgress: true }), "allow-idp-smtp-egress").spec.egress![0].ports, [{ protocol: "TCP", port: 587 }]);
+        assert.deepEqual(byName(generatePolicies({ ...base, smtpEgress: true }), "allow-idp-smtp-egress").spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 587 }] }]);
     });
 
     it("lets the ingress controller reach cert-manager's HTTP-01 solver pods", () => {
