@@ -19,7 +19,7 @@ describe("idp: datastores", () => {
     it("Redis reads its password from the mounted Secret file, never from argv or the environment", () => {
         const set = redisStatefulSet("ns", store("redis", 6379));
         const pod = set.spec.template.spec;
-        const c = pod.containers[0] as { command: string[]; env?: unknown[]; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[]; readinessProbe: { exec: { command: string[] } }; livenessProbe: { exec: { command: string[] } } };
+        const c = pod.containers[0] as unknown as { command: string[]; env?: unknown[]; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[]; readinessProbe: { exec: { command: string[] } }; livenessProbe: { exec: { command: string[] } } };
         assert.equal(c.env, undefined);
         const script = c.command.join(" ");
         assert.doesNotMatch(script, /--requirepass/);
