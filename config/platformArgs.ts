@@ -1,7 +1,7 @@
 // Maps validated stack config onto component arguments. Pure, so the mapping is unit-tested.
 import { IdpPlatformArgs } from "../components/platform";
 import { parseLabels, parseTaints } from "../components/cluster/nodeGroup";
-import { VpcMode } from "../components/network/types";
+import { SubnetLayout, VpcMode } from "../components/network/types";
 import type { PlatformConfig } from "./loadConfig";
 import type { ConfigValues } from "./keys";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,18 +10,21 @@ import { AcmeSolver } from "../components/addons/types";
 import { MAX_PLANNED_ZONES, planSubnets } from "../components/network/cidr";
 import { parseEnv, parseRoutes } from "../components/idp";
 
-type SubnetKeys = "vpcMode" | "vpcCidr" | "availabilityZones" | "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs";
+type SubnetKeys = "vpcMode" | "vpcCidr" | "availabilityZones" | "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "subnetLayout" | "existingIntraSubnetCidrs";
 
 /**
  * Subnet CIDRs per tier, known before anything exists: the network's plan, or the existing subnets.
  * Config validation uses it too, before the zones are known to be valid: none are planned then.
  */
-export function subnetCidrs(c: Pick<ConfigValues, SubnetKeys>): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[] } {
-    if (c.vpcMode === VpcMode.Existing) return { publicSubnetCidrs: c.existingPublicSubnetCidrs ?? [], privateSubnetCidrs: c.existingPrivateSubnetCidrs ?? [] };
+export function subnetCidrs(c: Pick<ConfigValues, SubnetKeys>): { publicSubnetCidrs: string[]; privateSubnetCidrs: string[]; intraSubnetCidrs: string[] } {
+    const threeTier = c.subnetLayout === SubnetLayout.ThreeTier;
+    if (c.vpcMode === VpcMode.Existing) {
+        return { publicSubnetCidrs: c.existingPublicSubnetCidrs ?? [], privateSubnetCidrs: c.existingPrivateSubnetCidrs ?? [], intraSubnetCidrs: threeTier ? c.existingIntraSubnetCidrs ?? [] : [] };
+    }
     const zones = c.availabilityZones?.length ?? 0;
-    if (zones < 1 || zones > MAX_PLANNED_ZONES) return { publicSubnetCidrs: [], privateSubnetCidrs: [] };
+    if (zones < 1 || zones > MAX_PLANNED_ZONES) return { publicSubnetCidrs: [], privateSubnetCidrs: [], intraSubnetCidrs: [] };
     const plan = planSubnets(c.vpcCidr, zones);
-    return { publicSubnetCidrs: plan.publicCidrs, privateSubnetCidrs: plan.privateCidrs };
+    return { publicSubnetCidrs: plan.publicCidrs, privateSubnetCidrs: plan.privateCidrs, intraSubnetCidrs: threeTier ? plan.intraCidrs : [] };
 }
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
@@ -83,6 +86,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
         network: {
             mode: c.vpcMode,
             vpcCidr: c.vpcCidr,
+            subnetLayout: c.subnetLayout,
             ...(c.vpcMode === VpcMode.Create
                 ? { availabilityZones: c.availabilityZones, natGatewayMode: c.natGatewayMode }
                 : {
@@ -92,6 +96,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
                           publicSubnetCidrs: c.existingPublicSubnetCidrs!,
                           privateSubnetIds: c.existingPrivateSubnetIds!,
                           privateSubnetCidrs: c.existingPrivateSubnetCidrs!,
+                          ...(c.subnetLayout === SubnetLayout.ThreeTier ? { intraSubnetIds: c.existingIntraSubnetIds!, intraSubnetCidrs: c.existingIntraSubnetCidrs! } : {}),
                       },
                   }),
         },

@@ -45,6 +45,12 @@ export interface ClusterArgs extends ClusterSettings {
     publicSubnetIds: pulumi.Input<string[]>;
     /** Subnets for nodes and pods. */
     privateSubnetIds: pulumi.Input<string[]>;
+    /**
+     * Subnets for the control plane's network interfaces (the intra tier). Unset: the public and
+     * private subnets, as before the intra tier. Changing it on a live cluster is an in-place
+     * UpdateClusterConfig (same zones), not a replacement.
+     */
+    controlPlaneSubnetIds?: pulumi.Input<string[]>;
     tags?: Record<string, string>;
 }
 
@@ -90,8 +96,10 @@ export class Cluster extends pulumi.ComponentResource {
             name: args.clusterName,
             version: args.kubernetesVersion,
             vpcId: args.vpcId,
-            publicSubnetIds: args.publicSubnetIds,
-            privateSubnetIds: args.privateSubnetIds,
+            // eks.Cluster makes vpcConfig.subnetIds from subnetIds, or else public + private (exclusive).
+            ...(args.controlPlaneSubnetIds
+                ? { subnetIds: args.controlPlaneSubnetIds }
+                : { publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds }),
             nodeAssociatePublicIpAddress: false,
             // Nodes come from the managed node groups below, which use the EKS-created cluster security group.
             skipDefaultNodeGroup: true,

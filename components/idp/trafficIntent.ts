@@ -4,6 +4,7 @@ import { LoadBalancerScheme } from "../addons/types";
 import { IDP_SELECTOR } from "./workload";
 import { IngressKind } from "./types";
 import { cidrsOverlap, parseCidr } from "../network/cidr";
+import { loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
 
 /** The ingress-nginx chart's controller pod labels (release name ingress-nginx). */
 export const INGRESS_NGINX_CONTROLLER: PeerPods = {
@@ -19,6 +20,8 @@ export interface NetworkPolicyArgs {
     vpcCidr: string;
     publicSubnetCidrs: string[];
     privateSubnetCidrs: string[];
+    /** Intra subnets (internal load balancers, control plane); empty or unset in the two-tier layout. */
+    intraSubnetCidrs?: string[];
     monitoringNamespace: string;
     frontend?: PeerPods;
     httpsEgress: boolean;
@@ -43,13 +46,12 @@ export interface ExposureFacts {
     inClusterDatastores: boolean;
 }
 
-const subnetsFor = (scheme: LoadBalancerScheme, p: NetworkPolicyArgs) => (scheme === LoadBalancerScheme.Internal ? p.privateSubnetCidrs : p.publicSubnetCidrs);
 
 export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): TrafficIntent {
     // Load balancers with ip targets reach pods from their own subnets (the scheme decides which).
     const lbSubnets = new Set<string>();
-    if (e.ingress === IngressKind.Alb && e.albScheme) subnetsFor(e.albScheme, p).forEach((c) => lbSubnets.add(c));
-    if (e.nlb) subnetsFor(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
+    if (e.ingress === IngressKind.Alb && e.albScheme) loadBalancerSubnetCidrs(e.albScheme, p).forEach((c) => lbSubnets.add(c));
+    if (e.nlb) loadBalancerSubnetCidrs(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
     return {
         namespace: e.namespace,
         idpLabels: IDP_SELECTOR,

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
 import { Cluster, ClusterSettings } from "../cluster";
-import { Network, NetworkSettings } from "../network";
+import { Network, NetworkSettings, SubnetLayout } from "../network";
 import { IdpApplication, IdpSettings } from "../idp";
 
 export interface LoadBalancerControllerSettings {
@@ -54,6 +54,9 @@ export class IdpPlatform extends pulumi.ComponentResource {
     public readonly publicSubnetCidrs: pulumi.Output<string[]>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly privateSubnetCidrs: pulumi.Output<string[]>;
+    /** Intra subnets: control plane and internal load balancers (empty in the two-tier layout). */
+    public readonly intraSubnetIds: pulumi.Output<string[]>;
+    public readonly intraSubnetCidrs: pulumi.Output<string[]>;
     public readonly clusterName: pulumi.Output<string>;
     /** Admin kubeconfig (JSON), a secret. */
     public readonly kubeconfig: pulumi.Output<string>;
@@ -78,6 +81,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
             vpcId: network.vpcId,
             publicSubnetIds: network.publicSubnetIds,
             privateSubnetIds: network.privateSubnetIds,
+            controlPlaneSubnetIds: args.network.subnetLayout === SubnetLayout.ThreeTier ? network.intraSubnetIds : undefined,
             tags,
         }, parent);
 
@@ -113,6 +117,8 @@ export class IdpPlatform extends pulumi.ComponentResource {
         this.publicSubnetCidrs = network.publicSubnetCidrs;
         this.privateSubnetIds = network.privateSubnetIds;
         this.privateSubnetCidrs = network.privateSubnetCidrs;
+        this.intraSubnetIds = network.intraSubnetIds;
+        this.intraSubnetCidrs = network.intraSubnetCidrs;
         this.clusterName = cluster.clusterName;
         this.kubeconfig = cluster.kubeconfig;
         this.oidcProviderArn = cluster.oidcProviderArn;

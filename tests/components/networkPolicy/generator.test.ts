@@ -141,10 +141,12 @@ describe("networkPolicy: per stack", () => {
         assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.224.0/22", "10.20.228.0/22", "10.20.232.0/22"].map((cidr) => ({ ipBlock: { cidr } })));
     });
 
-    it("an internal ALB is admitted from the private subnets instead", async () => {
+    // Issue 15: pods take private-subnet addresses (VPC CNI), so an internal load balancer must be
+    // admitted by the intra subnets it is discovered in (kubernetes.io/role/internal-elb), not the private ones.
+    it("an internal ALB is admitted from the intra subnets, never the private ones where pods live", async () => {
         const { resources } = await evaluateStack("prod", { "idp-eks:idpAlbScheme": "internal", "idp-eks:idpNlb": false });
         const lb = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => (p.inputs.metadata as { name: string }).name === "allow-load-balancers-to-idp")!;
-        assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"].map((cidr) => ({ ipBlock: { cidr } })));
+        assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.192.0/22", "10.20.196.0/22", "10.20.200.0/22"].map((cidr) => ({ ipBlock: { cidr } })));
     });
 
     it("a configured frontend and extra rules become their own policies", async () => {
@@ -170,7 +172,7 @@ describe("networkPolicy: per stack", () => {
     });
 
     it("enforcement off: the VPC CNI network policy agent is configured off", async () => {
-        const { resources } = await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false, "idp-eks:networkPolicyEnforcement": false });
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false, "idp-eks:addonNetworkPolicies": false, "idp-eks:networkPolicyEnforcement": false });
         const cni = ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni")!;
         assert.deepEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "false" });
     });
