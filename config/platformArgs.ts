@@ -9,6 +9,7 @@ import { DatabaseMode } from "../components/idp/types";
 import { AcmeSolver } from "../components/addons/types";
 import { MAX_PLANNED_ZONES, planSubnets } from "../components/network/cidr";
 import { parseEnv, parseRoutes } from "../components/idp";
+import { KUBE_DNS } from "../components/idp/trafficIntent";
 
 type SubnetKeys = "vpcMode" | "vpcCidr" | "availabilityZones" | "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "subnetLayout" | "existingIntraSubnetCidrs";
 
@@ -37,6 +38,13 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
                 ? { chartVersion: c.certManagerVersion, acmeEmail: c.acmeEmail, solver: c.acmeSolver, hostedZoneId: c.route53HostedZoneId }
                 : undefined,
             ingressNginx: c.ingressNginx ? { chartVersion: c.ingressNginxVersion, scheme: c.ingressNginxScheme } : undefined,
+            networkPolicies: c.addonNetworkPolicies && c.networkPolicyEnforcement ? {
+                vpcCidr: c.vpcCidr,
+                subnets: subnetCidrs(c),
+                publicEndpointOnly: c.endpointPublicAccess && !c.endpointPrivateAccess,
+                monitoringNamespace: c.monitoringNamespace,
+                dns: KUBE_DNS,
+            } : undefined,
         },
         idp: {
             namespace: c.idpNamespace,

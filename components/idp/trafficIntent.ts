@@ -5,12 +5,10 @@ import { IDP_SELECTOR } from "./workload";
 import { IngressKind } from "./types";
 import { cidrsOverlap, parseCidr } from "../network/cidr";
 import { loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
+import { INGRESS_NGINX_CONTROLLER } from "../networkPolicy/addons";
 
-/** The ingress-nginx chart's controller pod labels (release name ingress-nginx). */
-export const INGRESS_NGINX_CONTROLLER: PeerPods = {
-    namespace: "ingress-nginx",
-    podLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller" },
-};
+/** The ingress-nginx chart's controller pods (release name ingress-nginx); defined with the add-on policies. */
+export { INGRESS_NGINX_CONTROLLER };
 
 export const KUBE_DNS: PeerPods = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
 

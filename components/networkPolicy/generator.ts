@@ -102,25 +102,25 @@ export interface NetworkPolicyObject {
     };
 }
 
-interface Rule {
+export interface Rule {
     from?: Peer[];
     to?: Peer[];
     ports: { protocol: Protocol; port: number; endPort?: number }[];
 }
 
-type Peer = { ipBlock: { cidr: string; except?: string[] } } | { namespaceSelector?: { matchLabels: Labels }; podSelector?: { matchLabels: Labels } };
+export type Peer = { ipBlock: { cidr: string; except?: string[] } } | { namespaceSelector?: { matchLabels: Labels }; podSelector?: { matchLabels: Labels } };
 
 export const SOLVER_LABELS = { "acme.cert-manager.io/http01-solver": "true" };
 export const SOLVER_PORT = 8089;
 
-const ns = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
+export const ns = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
 
 /** Pods selected by namespace name (always labelled) AND pod labels. */
-function podsPeer(p: PeerPods): Peer {
+export function podsPeer(p: PeerPods): Peer {
     return { namespaceSelector: ns(p.namespace), podSelector: { matchLabels: p.podLabels } };
 }
 
-const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.Tcp, port, ...(endPort ? { endPort } : {}) });
+export const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.Tcp, port, ...(endPort ? { endPort } : {}) });
 
 /**
  * Client ranges minus the VPC: an ipBlock also matches pod IPs, and with the VPC CNI pods take VPC
@@ -135,7 +135,7 @@ export function clientBlocks(cidrs: readonly string[], vpcCidr: string): Peer[] 
     });
 }
 
-function policy(namespace: string, name: string, why: string, podLabels: Labels | undefined, spec: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicyObject {
+export function policy(namespace: string, name: string, why: string, podLabels: Labels | undefined, spec: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicyObject {
     const policyTypes: ("Ingress" | "Egress")[] = [];
     if (spec.ingress) policyTypes.push("Ingress");
     if (spec.egress) policyTypes.push("Egress");

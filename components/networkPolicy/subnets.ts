@@ -5,9 +5,9 @@ import { LoadBalancerScheme } from "../addons/types";
 
 /** The CIDRs of each subnet tier, one per zone; intra is empty in the two-tier layout. */
 export interface SubnetTierCidrs {
-    publicSubnetCidrs: readonly string[];
-    privateSubnetCidrs: readonly string[];
-    intraSubnetCidrs?: readonly string[];
+    publicSubnetCidrs: string[];
+    privateSubnetCidrs: string[];
+    intraSubnetCidrs?: string[];
 }
 
 /**

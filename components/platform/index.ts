@@ -5,6 +5,10 @@ import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types
 import { Cluster, ClusterSettings } from "../cluster";
 import { Network, NetworkSettings, SubnetLayout } from "../network";
 import { IdpApplication, IdpSettings } from "../idp";
+import { IngressKind } from "../idp/types";
+import { IDP_SELECTOR } from "../idp/workload";
+import { AddonNetworkFacts, Upstream } from "../networkPolicy/addons";
+import { SOLVER_LABELS, SOLVER_PORT } from "../networkPolicy/generator";
 
 export interface LoadBalancerControllerSettings {
     chartVersion: string;
@@ -30,6 +34,11 @@ export interface PlatformAddonsArgs {
     certManager?: CertManagerSettings;
     /** Needs loadBalancerController. */
     ingressNginx?: IngressNginxSettings;
+    /**
+     * Default-deny NetworkPolicies for the add-on namespaces the platform creates (cert-manager,
+     * ingress-nginx) plus exactly what each controller needs; the cluster must enforce them.
+     */
+    networkPolicies?: AddonNetworkFacts;
 }
 
 export interface IdpPlatformArgs {
@@ -40,6 +49,14 @@ export interface IdpPlatformArgs {
     idp: IdpSettings;
     /** Tags for every AWS resource the platform creates. */
     tags?: Record<string, string>;
+}
+
+/** The pods the platform's NGINX Ingresses route to: the IdP, and cert-manager's HTTP-01 solvers in its namespace. */
+export function nginxUpstreams(args: Pick<IdpPlatformArgs, "idp" | "addons">): Upstream[] {
+    const upstreams: Upstream[] = [];
+    if (args.idp.ingress === IngressKind.Nginx) upstreams.push({ namespace: args.idp.namespace, podLabels: IDP_SELECTOR, ports: [args.idp.httpPort], why: "the IdP's http port" });
+    if (args.addons.certManager?.solver === AcmeSolver.Http01) upstreams.push({ namespace: args.idp.namespace, podLabels: SOLVER_LABELS, ports: [SOLVER_PORT], why: "cert-manager's HTTP-01 solver pods while a certificate is issued" });
+    return upstreams;
 }
 
 /**
@@ -97,10 +114,15 @@ export class IdpPlatform extends pulumi.ComponentResource {
         };
         const loadBalancerController = addons.loadBalancerController
             && new LoadBalancerController(`${name}-lbc`, { ...clusterFacts, vpcId: network.vpcId, chartVersion: addons.loadBalancerController.chartVersion }, parent);
-        const certManager = addons.certManager && new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager }, parent);
+        const certManager = addons.certManager && new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager, networkPolicies: addons.networkPolicies }, parent);
         if (addons.ingressNginx && !loadBalancerController) throw new Error(`${name}: ingress-nginx needs the load balancer controller for its NLB`);
         const ingressNginx = addons.ingressNginx && loadBalancerController
-            && new IngressNginx(`${name}-ingress-nginx`, { provider: cluster.provider, ...addons.ingressNginx, loadBalancerController: loadBalancerController.release }, parent);
+            && new IngressNginx(`${name}-ingress-nginx`, {
+                provider: cluster.provider,
+                ...addons.ingressNginx,
+                loadBalancerController: loadBalancerController.release,
+                networkPolicies: addons.networkPolicies && { ...addons.networkPolicies, upstreams: nginxUpstreams(args) },
+            }, parent);
         const idp = new IdpApplication(`${name}-idp`, {
             ...args.idp,
             provider: cluster.provider,

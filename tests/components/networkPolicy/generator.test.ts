@@ -123,7 +123,8 @@ describe("networkPolicy: per stack", () => {
         dev = await shippedStack("dev");
         prod = await shippedStack("prod");
     });
-    const names = (r: readonly RecordedResource[]) => ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (p.inputs.metadata as { name: string }).name).sort();
+    const names = (r: readonly RecordedResource[], namespace = "idp-system") => ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        .filter((p) => (p.inputs.metadata as { namespace: string }).namespace === namespace).map((p) => (p.inputs.metadata as { name: string }).name).sort();
 
     it("dev (NGINX, in-cluster datastores, HTTP-01): the expected policies", () => {
         assert.deepEqual(names(dev.resources), [
