@@ -7,7 +7,7 @@ import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameSer
 import { Route, TLS_SECRET, albIngress, idpCertificate, nginxIngress } from "./ingress";
 import { RolloutTiming, albAnnotations, nlbAnnotations } from "./loadBalancing";
 import { DatabaseMode, IngressKind } from "./types";
-import { NetworkPolicyArgs, idpTrafficIntent, nodePortRangeProblems } from "./trafficIntent";
+import { NetworkPolicyArgs, idpTrafficIntent, internalExposureProblems, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { EnvVar, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
 import { withPreviousType } from "../aliases";
@@ -144,6 +144,7 @@ export class IdpApplication extends pulumi.ComponentResource {
         if (args.nodePort !== undefined && args.networkPolicies && ranges.length === 0) problems.push("nodePort behind networkPolicies needs nodePortSourceRanges: default-deny drops every other client");
         if (ranges.length > 0 && !args.nodeSecurityGroupId) problems.push("nodePortSourceRanges needs nodeSecurityGroupId, where the port is opened to them");
         if (args.networkPolicies) problems.push(...nodePortRangeProblems(ranges, args.networkPolicies.privateSubnetCidrs).map((p) => `nodePortSourceRanges[${p.index}]: ${p.message}`));
+        if (args.networkPolicies) problems.push(...internalExposureProblems({ ingress: args.ingress, albScheme: args.alb?.scheme, nlbScheme: args.nlb?.scheme }, args.networkPolicies));
         if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     }
 

@@ -4,7 +4,7 @@ import { LoadBalancerScheme } from "../addons/types";
 import { IDP_SELECTOR } from "./workload";
 import { IngressKind } from "./types";
 import { cidrsOverlap, parseCidr } from "../network/cidr";
-import { loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
+import { internalLoadBalancerProblem, loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
 import { INGRESS_NGINX_CONTROLLER } from "../networkPolicy/addons";
 
 /** The ingress-nginx chart's controller pods (release name ingress-nginx); defined with the add-on policies. */
@@ -70,6 +70,20 @@ export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): Traffi
         acmeHttp01Solver: p.acmeHttp01 && e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
         extraRules: p.extraRules,
     };
+}
+
+/**
+ * Internal load balancers that NetworkPolicies would have to admit together with the pods (no
+ * intra subnets), each named by the argument that asks for it. Pure.
+ */
+export function internalExposureProblems(e: { ingress: IngressKind; albScheme?: LoadBalancerScheme; nlbScheme?: LoadBalancerScheme }, p: NetworkPolicyArgs): string[] {
+    const problem = internalLoadBalancerProblem(p);
+    if (!problem) return [];
+    const internal = [
+        ...(e.ingress === IngressKind.Alb && e.albScheme === LoadBalancerScheme.Internal ? ["alb.scheme"] : []),
+        ...(e.nlbScheme === LoadBalancerScheme.Internal ? ["nlb.scheme"] : []),
+    ];
+    return internal.map((arg) => `${arg} is internal: ${problem}`);
 }
 
 /**

@@ -6,6 +6,7 @@ import { evaluateStack, shippedStack, ofType, stackConfig } from "../../harness"
 import { attemptEvaluation } from "../../../offline/mockCloud";
 import { loadConfig, platformArgs } from "../../../config";
 import { IdpApplication, IngressKind } from "../../../components/idp";
+import { LoadBalancerScheme } from "../../../components/addons/types";
 
 const base: TrafficIntent = {
     namespace: "idp-system",
@@ -188,6 +189,22 @@ describe("networkPolicy: per stack", () => {
         const attempt = await attemptEvaluation({ stack: "dev", config, program });
         assert.match(String(attempt.error), /networkPolicies given for a cluster that does not enforce them/);
         assert.equal(ofType(attempt.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0);
+    });
+
+    // Issue 15: without intra subnets an internal load balancer shares the pods' subnets.
+    it("the IdpApplication component itself refuses an internal load balancer it cannot admit apart from the pods", async () => {
+        const config = stackConfig("dev");
+        const program = () => {
+            const args = platformArgs(loadConfig());
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            new IdpApplication("standalone", {
+                ...args.idp, provider, ingress: IngressKind.None, nlb: { scheme: LoadBalancerScheme.Internal, sourceRanges: ["0.0.0.0/0"] }, certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789012",
+                networkPolicies: { ...args.idp.networkPolicies!, intraSubnetCidrs: [] },
+            });
+        };
+        const attempt = await attemptEvaluation({ stack: "dev", config, program });
+        assert.match(String(attempt.error), /nlb\.scheme is internal: internal load balancers would sit in the private subnets, where pods take their addresses/);
+        assert.equal(ofType(attempt.resources, "kubernetes:core/v1:Service").length, 0);
     });
 
     it("the IdpApplication component itself refuses a NodePort whose clients would include pods, or that nothing opens", async () => {
