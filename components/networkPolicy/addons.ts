@@ -4,12 +4,25 @@
 // manifests (`helm template` of cert-manager v1.21.1 and ingress-nginx 4.15.1 with this project's
 // values), cited where used.
 import { LoadBalancerScheme } from "../addons/types";
-import { cidrProblem } from "../network/cidr";
+import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
 import { Labels, NetworkPolicyObject, Peer, PeerPods, Protocol, Rule, internetBlock, ns, podsPeer, policy, tcp } from "./generator";
 import { SubnetTierCidrs, controlPlaneSubnetCidrs, loadBalancerSubnetCidrs } from "./subnets";
 
 /** EKS Pod Identity agent (EKS user guide, "Pod Identity": 169.254.170.23 port 80; allow it in egress policies). */
 export const POD_IDENTITY_AGENT = "169.254.170.23/32";
+
+/**
+ * The `kubernetes` Service's ClusterIP (the first address of the service CIDR). EKS picks the service
+ * CIDR when none is set: 172.20.0.0/16 when the VPC is in 10.0.0.0/8, else 10.100.0.0/16 (EKS user
+ * guide, `kubernetesNetworkConfig.serviceIpv4Cidr`). The VPC CNI's policy agent sees egress before
+ * kube-proxy translates it, so a pod talking to `kubernetes.default` is matched against this
+ * address, not against the control plane's interfaces behind it.
+ */
+export function kubernetesServiceAddress(vpcCidr: string): string {
+    const vpc = parseCidr(vpcCidr);
+    const tenSlashEight = parseCidr("10.0.0.0/8")!;
+    return vpc && cidrContains(tenSlashEight, vpc) ? "172.20.0.1/32" : "10.100.0.1/32";
+}
 
 /** Pod Security Standards level enforced, audited and warned on a namespace. */
 export enum PodSecurityLevel {
@@ -112,13 +125,17 @@ function check(f: AddonNetworkFacts): void {
 
 /** The policies every add-on namespace starts with: deny all, DNS and the API server for every pod. */
 function baseline(namespace: string, f: AddonNetworkFacts, apiClients: string): NetworkPolicyObject[] {
-    const apiServer: Peer[] = [...ipBlocks(controlPlaneSubnetCidrs(f.subnets)), ...(f.publicEndpointOnly ? [internetBlock(f.vpcCidr)] : [])];
+    const apiServer: Peer[] = [
+        { ipBlock: { cidr: kubernetesServiceAddress(f.vpcCidr) } },
+        ...ipBlocks(controlPlaneSubnetCidrs(f.subnets)),
+        ...(f.publicEndpointOnly ? [internetBlock(f.vpcCidr)] : []),
+    ];
     return [
         policy(namespace, "default-deny", "Nothing enters or leaves a pod in this namespace unless a policy below allows it.", undefined, { ingress: [], egress: [] }),
         policy(namespace, "allow-dns", "Name resolution through kube-dns only, over UDP and TCP.", undefined, {
             egress: [{ to: [podsPeer(f.dns)], ports: [{ protocol: Protocol.Udp, port: 53 }, tcp(53)] }],
         }),
-        policy(namespace, "allow-api-server", `${apiClients} talk to the Kubernetes API: the control plane's interfaces in its subnets${f.publicEndpointOnly ? ", or the public endpoint" : ""}, on 443.`, undefined, {
+        policy(namespace, "allow-api-server", `${apiClients} talk to the Kubernetes API: the kubernetes Service address and the control plane's interfaces behind it in its subnets${f.publicEndpointOnly ? ", or the public endpoint" : ""}, on 443.`, undefined, {
             egress: [{ to: apiServer, ports: [tcp(443)] }],
         }),
     ];

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { LoadBalancerScheme } from "../../../components/addons/types";
 import {
-    AddonNetworkFacts, CERT_MANAGER_PODS, CERT_MANAGER_WEBHOOK_PORT, INGRESS_NGINX_PODS, POD_IDENTITY_AGENT, certManagerPolicies, ingressNginxPolicies, podSecurityLabels, PodSecurityLevel,
+    AddonNetworkFacts, CERT_MANAGER_PODS, kubernetesServiceAddress, CERT_MANAGER_WEBHOOK_PORT, INGRESS_NGINX_PODS, POD_IDENTITY_AGENT, certManagerPolicies, ingressNginxPolicies, podSecurityLabels, PodSecurityLevel,
 } from "../../../components/networkPolicy/addons";
 import { ClusterState, NetworkPolicy, Pod, evaluate } from "../../../components/networkPolicy/evaluator";
 import { NetworkPolicyObject } from "../../../components/networkPolicy/generator";
@@ -96,6 +96,16 @@ describe("networkPolicy: add-on namespaces", () => {
             assert.ok(allowed(c, pods.prometheus, pods.cmController, 9402));
             assert.ok(allowed(c, pods.prometheus, pods.cmCainjector, 9402));
             assert.ok(!allowed(c, pods.other, pods.cmCainjector, 9402));
+        });
+
+        // EKS user guide (serviceIpv4Cidr): 172.20.0.0/16 for a VPC in 10.0.0.0/8, else 10.100.0.0/16;
+        // the policy agent matches egress to kubernetes.default at its ClusterIP (before kube-proxy).
+        it("admits the kubernetes Service address EKS assigns, next to the control plane's interfaces", () => {
+            assert.equal(kubernetesServiceAddress("10.0.0.0/16"), "172.20.0.1/32");
+            assert.equal(kubernetesServiceAddress("192.168.0.0/16"), "10.100.0.1/32");
+            assert.equal(kubernetesServiceAddress("172.16.0.0/20"), "10.100.0.1/32");
+            assert.ok(allowed(c, pods.cmCainjector, "172.20.0.1", 443));
+            assert.ok(!allowed(c, pods.cmCainjector, "172.20.0.10", 53), "kube-dns goes by its pods' selector, not by address");
         });
 
         it("uses the public endpoint for the API server only when the private one is off", () => {
