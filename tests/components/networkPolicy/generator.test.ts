@@ -127,6 +127,20 @@ describe("networkPolicy: per stack", () => {
     const names = (r: readonly RecordedResource[], namespace = "idp-system") => ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
         .filter((p) => (p.inputs.metadata as { namespace: string }).namespace === namespace).map((p) => (p.inputs.metadata as { name: string }).name).sort();
 
+    // Issue 15 "done means": every platform namespace has PSS labels and default-deny.
+    it("every namespace either stack creates enforces Pod Security restricted and has a default-deny both ways", () => {
+        for (const { resources } of [dev, prod]) {
+            const created = ofType(resources, "kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata as { name: string; labels: Record<string, string> });
+            assert.ok(created.length >= 2);
+            for (const ns of created) {
+                for (const mode of ["enforce", "audit", "warn"]) assert.equal(ns.labels[`pod-security.kubernetes.io/${mode}`], "restricted", `${ns.name} ${mode}`);
+                const deny = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.inputs as unknown as NetworkPolicyObject)
+                    .find((p) => p.metadata.namespace === ns.name && p.metadata.name === "default-deny");
+                assert.deepEqual(deny?.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] }, ns.name);
+            }
+        }
+    });
+
     it("dev (NGINX, in-cluster datastores, HTTP-01): the expected policies", () => {
         assert.deepEqual(names(dev.resources), [
             "allow-idp-dns", "allow-idp-https-egress", "allow-idp-to-postgres", "allow-idp-to-redis", "allow-ingress-nginx-to-acme-solver",
