@@ -20,6 +20,8 @@ export = function idpEks() {
         publicSubnetCidrs: p.publicSubnetCidrs,
         privateSubnetIds: p.privateSubnetIds,
         privateSubnetCidrs: p.privateSubnetCidrs,
+        intraSubnetIds: p.intraSubnetIds,
+        intraSubnetCidrs: p.intraSubnetCidrs,
         clusterName: p.clusterName,
         kubeconfig: p.kubeconfig,
         oidcProviderArn: p.oidcProviderArn,

@@ -1,7 +1,7 @@
 // The one registry of project config keys: their kind (as declared in Pulumi.yaml), meaning, rule
 // and default. Pulumi.yaml and the README table are checked against it by tests.
 import * as v from "valibot";
-import { NatGatewayMode, VpcMode } from "../components/network/types";
+import { NatGatewayMode, SubnetLayout, VpcMode } from "../components/network/types";
 import { CLOUDWATCH_RETENTION_DAYS } from "../components/cluster/logging";
 import { CapacityType, ControlPlaneLogType, NodeAmiType, SupportType } from "../components/cluster/types";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../components/addons/types";
@@ -92,6 +92,9 @@ export const configKeys = {
     existingPrivateSubnetIds: key("array", "vpcMode existing: private subnet ids (nodes, pods), one per zone.", v.optional(rule.uniqueList(rule.subnetId))),
     existingPublicSubnetCidrs: key("array", "vpcMode existing: CIDRs of existingPublicSubnetIds, same order (NetworkPolicies need them).", v.optional(rule.uniqueList(rule.cidr))),
     existingPrivateSubnetCidrs: key("array", "vpcMode existing: CIDRs of existingPrivateSubnetIds, same order.", v.optional(rule.uniqueList(rule.cidr))),
+    subnetLayout: key("string", "`threeTier`: intra subnets (no internet route) for the control plane and internal load balancers, apart from the pods; `twoTier`: the layout before them (control plane in public+private, internal load balancers among the pods). Default twoTier, so an upgrade moves nothing.", v.optional(rule.oneOf(SubnetLayout), SubnetLayout.TwoTier)),
+    existingIntraSubnetIds: key("array", "vpcMode existing, subnetLayout threeTier: intra subnet ids (control plane, internal load balancers; no internet route), one per zone.", v.optional(rule.uniqueList(rule.subnetId))),
+    existingIntraSubnetCidrs: key("array", "vpcMode existing, subnetLayout threeTier: CIDRs of existingIntraSubnetIds, same order.", v.optional(rule.uniqueList(rule.cidr))),
 
     // --- cluster
     kubernetesVersion: key("string", "EKS Kubernetes minor version: one EKS supports today (see the support calendar) and every enabled chart supports. Node groups and EKS add-ons follow it.", v.optional(rule.kubernetesVersion, "1.35")),
@@ -178,6 +181,7 @@ export const configKeys = {
     // --- NetworkPolicies
     networkPolicyEnforcement: key("boolean", "Run the VPC CNI network policy agent (without it EKS silently ignores every NetworkPolicy).", v.optional(v.boolean(), true)),
     idpNetworkPolicies: key("boolean", "Default-deny NetworkPolicies for the IdP namespace plus exactly the intended paths (needs networkPolicyEnforcement).", v.optional(v.boolean(), true)),
+    addonNetworkPolicies: key("boolean", "Default-deny NetworkPolicies for the cert-manager and ingress-nginx namespaces plus exactly what each controller needs (needs networkPolicyEnforcement).", v.optional(v.boolean(), true)),
     monitoringNamespace: key("string", "Namespace of Prometheus: the only source allowed to the management port.", v.optional(rule.dnsLabelName, "monitoring")),
     idpFrontend: key("string", "Frontend pods allowed to the http port, as namespace/key=value[,key=value].", v.optional(rule.podsPeer)),
     idpHttpsEgress: key("boolean", "Allow the IdP outbound HTTPS (443) to the internet, except instance metadata.", v.optional(v.boolean(), true)),

@@ -4,9 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as v from "valibot";
 import { cidrContains, cidrsOverlap, parseCidr } from "../components/network/cidr";
-import { VpcMode } from "../components/network/types";
+import { SubnetLayout, VpcMode } from "../components/network/types";
 import { NodeAmiType } from "../components/cluster/types";
-import { AcmeSolver } from "../components/addons/types";
+import { AcmeSolver, LoadBalancerScheme } from "../components/addons/types";
+import { internalLoadBalancerProblem } from "../components/networkPolicy/subnets";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
 import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
@@ -127,6 +128,8 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     const problems: ConfigProblem[] = [];
     const add = (k: ConfigKey, message: string) => problems.push({ key: fullKey(k), message });
     const existingKeys = ["existingVpcId", "existingPublicSubnetIds", "existingPrivateSubnetIds", "existingPublicSubnetCidrs", "existingPrivateSubnetCidrs"] as const;
+    const intraKeys = ["existingIntraSubnetIds", "existingIntraSubnetCidrs"] as const;
+    const threeTier = c.subnetLayout === SubnetLayout.ThreeTier;
 
     const vpc = parseCidr(c.vpcCidr);
     if (vpc && (vpc.prefix < 16 || vpc.prefix > 20)) add("vpcCidr", `${show(c.vpcCidr)} has prefix /${vpc.prefix}; expected /16 to /20 (EKS nodes and pods need room)`);
@@ -140,13 +143,18 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
                 if (region && !z.startsWith(region)) problems.push({ key: `${fullKey("availabilityZones")}[${i}]`, message: `${show(z)} is not in aws:region ${show(region)}` });
             });
         }
-        for (const k of existingKeys) if (present(k)) add(k, "is only used when vpcMode is existing; remove it or set vpcMode: existing");
+        for (const k of [...existingKeys, ...intraKeys]) if (present(k)) add(k, "is only used when vpcMode is existing; remove it or set vpcMode: existing");
     } else {
         for (const k of existingKeys) if (c[k] === undefined) add(k, "is required when vpcMode is existing");
+        for (const k of intraKeys) {
+            if (threeTier && c[k] === undefined) add(k, "is required when vpcMode is existing and subnetLayout is threeTier: the intra subnets (no internet route) for the control plane and internal load balancers");
+            if (!threeTier && present(k)) add(k, "is only used when subnetLayout is threeTier");
+        }
         if (present("availabilityZones")) add("availabilityZones", "is only used when vpcMode is create (the existing subnets fix the zones)");
         const tiers = [
             ["existingPublicSubnetIds", "existingPublicSubnetCidrs"],
             ["existingPrivateSubnetIds", "existingPrivateSubnetCidrs"],
+            ...(threeTier ? [["existingIntraSubnetIds", "existingIntraSubnetCidrs"] as const] : []),
         ] as const;
         for (const [ids, cidrs] of tiers) {
             const idList = c[ids];
@@ -154,7 +162,8 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
             if (idList && idList.length < 2) add(ids, `lists ${idList.length} subnet(s); expected one per zone in at least 2 zones`);
             if (idList && cidrList && idList.length !== cidrList.length) add(cidrs, `lists ${cidrList.length} CIDR(s) for ${idList.length} subnet id(s) in ${fullKey(ids)}; expected one per subnet, same order`);
         }
-        const all = [...(c.existingPublicSubnetCidrs ?? []).map((s, i) => ({ s, key: `${fullKey("existingPublicSubnetCidrs")}[${i}]` })), ...(c.existingPrivateSubnetCidrs ?? []).map((s, i) => ({ s, key: `${fullKey("existingPrivateSubnetCidrs")}[${i}]` }))];
+        const listed = (k: "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "existingIntraSubnetCidrs") => (c[k] ?? []).map((s, i) => ({ s, key: `${fullKey(k)}[${i}]` }));
+        const all = [...listed("existingPublicSubnetCidrs"), ...listed("existingPrivateSubnetCidrs"), ...(threeTier ? listed("existingIntraSubnetCidrs") : [])];
         all.forEach(({ s, key }, i) => {
             const block = parseCidr(s);
             if (!block) return;
@@ -182,6 +191,7 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     lifecycleProblems(c, add, today);
     workloadProblems(c, region, add, present);
     cloudProblems(c, region, add);
+    internalLoadBalancerProblems(c, add);
     return problems;
 }
 
@@ -274,6 +284,9 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     if (present("idpTlsCertificate") !== present("idpTlsPrivateKey")) {
         add(present("idpTlsCertificate") ? "idpTlsPrivateKey" : "idpTlsCertificate", "must be set together with its pair (idpTlsCertificate and idpTlsPrivateKey)");
     }
+    if (c.addonNetworkPolicies && !c.networkPolicyEnforcement && (c.certManager || c.ingressNginx)) {
+        add("addonNetworkPolicies", "is true but networkPolicyEnforcement is false: the policies would be silently ignored; enable enforcement or set addonNetworkPolicies: false");
+    }
     if (c.idpNetworkPolicies && !c.networkPolicyEnforcement) {
         add("idpNetworkPolicies", "is true but networkPolicyEnforcement is false: the policies would be silently ignored; enable enforcement or set idpNetworkPolicies: false");
     }
@@ -301,6 +314,20 @@ function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
     // `add` prefixes the project; the index names the offending entry.
     const from = c.vpcMode === VpcMode.Existing ? "existingPrivateSubnetCidrs" : "vpcCidr and availabilityZones";
     for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, subnetCidrs(c).privateSubnetCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, `${message} (idpNodePort is set; the private subnets follow from ${from})`);
+}
+
+/**
+ * NetworkPolicies admit load balancers by their subnets; an internal one is only told apart from
+ * the pods when it sits in intra subnets. Each internal scheme that a policy would have to admit
+ * is named.
+ */
+function internalLoadBalancerProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
+    const problem = internalLoadBalancerProblem(subnetCidrs(c));
+    if (!problem) return;
+    const internal = LoadBalancerScheme.Internal;
+    if (c.idpNetworkPolicies && c.idpIngress === IngressKind.Alb && c.idpAlbScheme === internal) add("idpAlbScheme", `is internal with idpNetworkPolicies on: ${problem}`);
+    if (c.idpNetworkPolicies && c.idpNlb && c.idpNlbScheme === internal) add("idpNlbScheme", `is internal with idpNetworkPolicies on: ${problem}`);
+    if (c.addonNetworkPolicies && c.ingressNginx && c.ingressNginxScheme === internal) add("ingressNginxScheme", `is internal with addonNetworkPolicies on: ${problem}`);
 }
 
 /** Add-on rules: each add-on's prerequisites are on. */

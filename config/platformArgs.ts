@@ -2,13 +2,14 @@
 // Dependencies run one way: loadConfig -> platformConfig/subnets <- platformArgs (no cycle).
 import { IdpPlatformArgs } from "../components/platform";
 import { parseLabels, parseTaints } from "../components/cluster/nodeGroup";
-import { VpcMode } from "../components/network/types";
+import { SubnetLayout, VpcMode } from "../components/network/types";
 import type { PlatformConfig } from "./platformConfig";
 import { subnetCidrs } from "./subnets";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseMode } from "../components/idp/types";
 import { AcmeSolver } from "../components/addons/types";
 import { parseEnv, parseRoutes } from "../components/idp";
+import { KUBE_DNS } from "../components/idp/trafficIntent";
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
     return {
@@ -20,6 +21,13 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
                 ? { chartVersion: c.certManagerVersion, acmeEmail: c.acmeEmail, solver: c.acmeSolver, hostedZoneId: c.route53HostedZoneId }
                 : undefined,
             ingressNginx: c.ingressNginx ? { chartVersion: c.ingressNginxVersion, scheme: c.ingressNginxScheme } : undefined,
+            networkPolicies: c.addonNetworkPolicies && c.networkPolicyEnforcement ? {
+                vpcCidr: c.vpcCidr,
+                subnets: subnetCidrs(c),
+                publicEndpointOnly: c.endpointPublicAccess && !c.endpointPrivateAccess,
+                monitoringNamespace: c.monitoringNamespace,
+                dns: KUBE_DNS,
+            } : undefined,
         },
         idp: {
             namespace: c.idpNamespace,
@@ -69,6 +77,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
         network: {
             mode: c.vpcMode,
             vpcCidr: c.vpcCidr,
+            subnetLayout: c.subnetLayout,
             ...(c.vpcMode === VpcMode.Create
                 ? { availabilityZones: c.availabilityZones, natGatewayMode: c.natGatewayMode }
                 : {
@@ -78,6 +87,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
                           publicSubnetCidrs: c.existingPublicSubnetCidrs!,
                           privateSubnetIds: c.existingPrivateSubnetIds!,
                           privateSubnetCidrs: c.existingPrivateSubnetCidrs!,
+                          ...(c.subnetLayout === SubnetLayout.ThreeTier ? { intraSubnetIds: c.existingIntraSubnetIds!, intraSubnetCidrs: c.existingIntraSubnetCidrs! } : {}),
                       },
                   }),
         },

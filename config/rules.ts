@@ -85,9 +85,13 @@ export const chartVersion = (withV: boolean) =>
 
 export const hostedZoneId = matching(/^Z[A-Z0-9]{1,31}$/, "is not a Route53 hosted zone id (expected Z followed by upper-case letters and digits, e.g. Z0123456789ABCDEFGHIJ)");
 
-/** A container image with a tag or a digest: a bare name would float to whatever `latest` is. */
+/**
+ * A container image with a tag, a digest or both: a bare name would float to whatever `latest` is.
+ * Grammar of distribution/reference (reference.go): `reference := name [ ":" tag ] [ "@" digest ]`,
+ * so `name:tag@sha256:<digest>` is valid (the runtime pulls by digest; the tag documents it).
+ */
 export const image = v.pipe(
-    matching(/^[a-z0-9]([a-z0-9._\/-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/, "is not an image reference with a tag or digest (expected registry/name:tag or registry/name@sha256:<64 hex>)"),
+    matching(/^[a-z0-9]([a-z0-9._\/-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?|@sha256:[a-f0-9]{64})$/, "is not an image reference with a tag or digest (expected registry/name:tag, registry/name@sha256:<64 hex> or registry/name:tag@sha256:<64 hex>)"),
     v.check((s) => !/:latest$/.test(s), "uses the floating tag latest (pin a version or a digest)"),
 );
 

@@ -1,9 +1,13 @@
 // Builds the NetworkPolicy model of a synthesized stack: the pods that matter (IdP, datastores,
-// controllers, kube-dns, Prometheus, an unrelated workload), the outside addresses that matter
-// (load balancer subnets, internet clients, managed datastores, instance metadata), the stack's own
+// controllers and webhooks of the add-ons, their hook Jobs, kube-dns, Prometheus, an unrelated
+// workload), the outside addresses that matter (load balancer subnets, the control plane, internet
+// clients, managed datastores, instance metadata, the Pod Identity agent), the stack's own
 // NetworkPolicies, and the probes of its reachability matrix. Pure: works on recorded resources.
 import { parseCidr, formatCidr } from "../components/network/cidr";
-import { INGRESS_NGINX_CONTROLLER, KUBE_DNS } from "../components/idp/trafficIntent";
+import { KUBE_DNS } from "../components/idp/trafficIntent";
+import { IDP_NAME } from "../components/idp/workload";
+import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_PODS, CERT_MANAGER_WEBHOOK_PORT, INGRESS_NGINX_CONTROLLER, INGRESS_NGINX_PODS, INGRESS_NGINX_PORTS, POD_IDENTITY_AGENT } from "../components/networkPolicy/addons";
+import { controlPlaneSubnetCidrs } from "../components/networkPolicy/subnets";
 import { SOLVER_LABELS, SOLVER_PORT } from "../components/networkPolicy/generator";
 import { RecordedResource } from "./mockCloud";
 import { ClusterState, NetworkPolicy, evaluate, explain } from "../components/networkPolicy/evaluator";
@@ -36,6 +40,8 @@ interface StackFacts {
     vpcCidr: string;
     publicSubnetCidrs: string[];
     privateSubnetCidrs: string[];
+    /** Empty in the two-tier layout. */
+    intraSubnetCidrs: string[];
 }
 
 function containerPorts(template: Obj["spec"]): ModelPort[] {
@@ -43,21 +49,24 @@ function containerPorts(template: Obj["spec"]): ModelPort[] {
     return containers.flatMap((c) => (c.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.containerPort, protocol: (p.protocol ?? "TCP") as "TCP" | "UDP" })));
 }
 
+const tcpPort = (name: string, port: number): ModelPort => ({ name, port, protocol: "TCP" });
+
 /** The model of one stack's evaluation. */
 export function buildClusterModel(resources: readonly RecordedResource[], facts: StackFacts): ClusterModel {
-    const idpNs = objects(resources, "kubernetes:core/v1:Namespace").find((n) => n.metadata?.labels?.["pod-security.kubernetes.io/enforce"]);
-    if (!idpNs?.metadata?.name) throw new Error("the stack has no IdP namespace");
-    const idpNamespace = idpNs.metadata.name;
+    const deployment = objects(resources, "kubernetes:apps/v1:Deployment").find((d) => d.metadata?.name === IDP_NAME);
+    const idpNamespace = deployment?.metadata?.namespace;
+    if (!deployment || !idpNamespace) throw new Error("the stack has no IdP Deployment");
     // Pods take addresses in the first private subnet (the VPC CNI gives pods VPC addresses).
     let nextPod = 10;
     const podIp = () => host(facts.privateSubnetCidrs[0], nextPod++);
 
+    // Every namespace the stack creates, with its labels; then the ones every cluster has.
     const namespaces: Record<string, Record<string, string>> = {};
     const addNamespace = (name: string, labels: Record<string, string> = {}) => {
         namespaces[name] = { ...labels, "kubernetes.io/metadata.name": name };
     };
-    addNamespace(idpNamespace, idpNs.metadata.labels);
-    for (const ns of ["kube-system", "cert-manager", "monitoring", "unrelated"]) addNamespace(ns);
+    for (const n of objects(resources, "kubernetes:core/v1:Namespace")) if (n.metadata?.name) addNamespace(n.metadata.name, n.metadata.labels);
+    for (const n of ["kube-system", "cert-manager", "monitoring", "unrelated"]) if (!namespaces[n]) addNamespace(n);
 
     const pods: ModelPod[] = [];
     const addPod = (namespace: string, name: string, labels: Record<string, string>, ports: ModelPort[]) => {
@@ -65,28 +74,42 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
         pods.push({ namespace, name, labels, ip: podIp(), ports });
     };
 
-    const deployment = objects(resources, "kubernetes:apps/v1:Deployment").find((d) => d.metadata?.namespace === idpNamespace)!;
     addPod(idpNamespace, "idp-server-0", deployment.spec!.template.metadata.labels, containerPorts(deployment.spec!.template));
     for (const set of objects(resources, "kubernetes:apps/v1:StatefulSet").filter((s) => s.metadata?.namespace === idpNamespace)) {
         addPod(idpNamespace, `${set.metadata!.name}-0`, set.spec!.template.metadata.labels, containerPorts(set.spec!.template));
     }
     const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart as string);
     const nginx = releases.includes("ingress-nginx");
+    const certManager = releases.includes("cert-manager");
     const http01 = objects(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").some((i) => JSON.stringify(i.spec).includes('"http01"'));
     if (nginx && http01) addPod(idpNamespace, "cm-acme-http-solver-0", SOLVER_LABELS, [{ name: "http", port: SOLVER_PORT, protocol: "TCP" }]);
-    if (nginx) addPod(INGRESS_NGINX_CONTROLLER.namespace, "ingress-nginx-controller-0", INGRESS_NGINX_CONTROLLER.podLabels, [{ name: "http", port: 80, protocol: "TCP" }, { name: "https", port: 443, protocol: "TCP" }]);
-    if (releases.includes("cert-manager")) addPod("cert-manager", "cert-manager-0", { "app.kubernetes.io/name": "cert-manager" }, [{ port: 9402, protocol: "TCP" }]);
+    // The add-ons' pods, with the labels and container ports of the pinned charts' rendered manifests.
+    const { http, https, webhook, status } = INGRESS_NGINX_PORTS;
+    if (nginx) addPod(INGRESS_NGINX_CONTROLLER.namespace, "ingress-nginx-controller-0", { ...INGRESS_NGINX_PODS.controller }, [tcpPort("http", http), tcpPort("https", https), tcpPort("webhook", webhook), tcpPort("metrics", status)]);
+    const metrics = tcpPort("http-metrics", CERT_MANAGER_METRICS_PORT);
+    if (certManager) addPod("cert-manager", "cert-manager-0", { "app.kubernetes.io/name": "cert-manager", ...CERT_MANAGER_PODS.controller }, [metrics]);
     if (releases.includes("aws-load-balancer-controller")) addPod("kube-system", "aws-load-balancer-controller-0", { "app.kubernetes.io/name": "aws-load-balancer-controller" }, [{ name: "webhook-server", port: 9443, protocol: "TCP" }]);
     addPod(KUBE_DNS.namespace, "coredns-0", KUBE_DNS.podLabels, [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, protocol: "TCP" }]);
     addPod("monitoring", "prometheus-0", { "app.kubernetes.io/name": "prometheus" }, [{ name: "web", port: 9090, protocol: "TCP" }]);
     addPod("unrelated", "workload-0", { app: "workload" }, [{ name: "http", port: 8080, protocol: "TCP" }]);
+    if (certManager) {
+        addPod("cert-manager", "cert-manager-webhook-0", { "app.kubernetes.io/name": "webhook", ...CERT_MANAGER_PODS.webhook }, [tcpPort("https", CERT_MANAGER_WEBHOOK_PORT), metrics]);
+        addPod("cert-manager", "cert-manager-cainjector-0", { "app.kubernetes.io/name": "cainjector", ...CERT_MANAGER_PODS.cainjector }, [metrics]);
+        addPod("cert-manager", "cert-manager-startupapicheck-0", { "app.kubernetes.io/name": "startupapicheck", ...CERT_MANAGER_PODS.startupapicheck }, []);
+    }
+    if (nginx) addPod(INGRESS_NGINX_CONTROLLER.namespace, "ingress-nginx-admission-create-0", { ...INGRESS_NGINX_PODS.admission }, []);
 
+    const tiers = { publicSubnetCidrs: facts.publicSubnetCidrs, privateSubnetCidrs: facts.privateSubnetCidrs, intraSubnetCidrs: facts.intraSubnetCidrs };
     const externals: Record<string, string> = {
         "public LB subnet": host(facts.publicSubnetCidrs[0], 10),
-        "private LB subnet": host(facts.privateSubnetCidrs[0], 200),
+        // Where internal load balancers are discovered: intra, or (two-tier layout) the pods' private subnets.
+        [facts.intraSubnetCidrs.length ? "intra LB subnet" : "private LB subnet"]: facts.intraSubnetCidrs.length ? host(facts.intraSubnetCidrs[0], 10) : host(facts.privateSubnetCidrs[0], 200),
         "internet client": "203.0.113.10",
         "internet service": "198.51.100.20",
         "instance metadata": "169.254.169.254",
+        // The control plane's interface (API server, webhook caller) in the cluster's control-plane subnets.
+        "control plane": host(controlPlaneSubnetCidrs(tiers)[0], 5),
+        "Pod Identity agent": POD_IDENTITY_AGENT.replace(/\/32$/, ""),
     };
     // NodePort clients keep their own addresses (externalTrafficPolicy Local): one from the first
     // range the node security group admits (taken from the AWS rule, not from the policy under test).
@@ -94,8 +117,9 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     if (typeof nodePortRange === "string") externals["NodePort client"] = host(nodePortRange, 10);
     const externalName = (service: string) => objects(resources, "kubernetes:core/v1:Service").find((s) => s.metadata?.namespace === idpNamespace && s.metadata?.name === service && s.spec?.type === "ExternalName");
     const policies = objects(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy") as Record<string, unknown>[];
+    const idpPolicies = policies.filter((p) => (p.metadata as { namespace?: string }).namespace === idpNamespace);
     const egressCidrsTo = (port: number) =>
-        policies.flatMap((p) => ((p.spec as { egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port?: number }[] }[] }).egress ?? [])
+        idpPolicies.flatMap((p) => ((p.spec as { egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port?: number }[] }[] }).egress ?? [])
             .filter((r) => r.ports?.some((x) => x.port === port)).flatMap((r) => (r.to ?? []).map((t) => t.ipBlock?.cidr).filter((c): c is string => !!c && c !== "0.0.0.0/0")));
     if (externalName("postgres")) externals["managed postgres"] = egressCidrsTo(5432)[0] ? host(egressCidrsTo(5432)[0], 10) : host(facts.vpcCidr, 65000);
     if (externalName("redis")) externals["managed redis"] = egressCidrsTo(6379)[0] ? host(egressCidrsTo(6379)[0], 10) : host(facts.vpcCidr, 65001);
@@ -108,10 +132,11 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     const probes: MatrixProbe[] = [];
     const probe = (from: Endpoint, to: Endpoint, port: number, why: string, protocol: "TCP" | "UDP" = "TCP") => probes.push({ from, to, port, protocol, why });
 
-    // Who reaches the IdP, on which port.
+    // Who reaches the IdP, on which port. Outside sources exclude addresses nothing comes from.
+    const silent = new Set(["instance metadata", "Pod Identity agent"]);
     const sources: [Endpoint, string][] = [
         ...pods.filter((p) => podRef(p) !== idp).map((p): [Endpoint, string] => [podRef(p), p.name]),
-        ...Object.entries(externals).filter(([k]) => !k.startsWith("managed") && k !== "instance metadata").map(([k, ip]): [Endpoint, string] => [{ ip }, k]),
+        ...Object.entries(externals).filter(([k]) => !k.startsWith("managed") && !silent.has(k)).map(([k, ip]): [Endpoint, string] => [{ ip }, k]),
     ];
     for (const [from, label] of sources) {
         probe(from, idp, httpPort, `${label} -> IdP http`);
@@ -131,10 +156,33 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     probe(idp, { ip: externals["instance metadata"] }, 80, "IdP -> instance metadata (HTTP)");
     probe(idp, { ip: externals["instance metadata"] }, 443, "IdP -> instance metadata (the HTTPS egress rule excepts it)");
     probe(idp, "unrelated/workload-0", 8080, "IdP -> unrelated workload");
+    probe(idp, { ip: externals["control plane"] }, 443, "IdP -> API server (HTTPS egress excepts the VPC)");
     // Who reaches the other pods of the IdP namespace.
     for (const target of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
         for (const port of target.ports) {
             for (const [from, label] of sources.filter(([f]) => f !== podRef(target))) probe(from, podRef(target), port.port, `${label} -> ${target.name}:${port.port}`, port.protocol);
+        }
+    }
+    // The add-on namespaces: who reaches each controller and webhook port, and where each pod may go.
+    const addonPods = pods.filter((x) => x.namespace !== idpNamespace && ["cert-manager", INGRESS_NGINX_CONTROLLER.namespace, "kube-system"].includes(x.namespace) && x !== dns);
+    for (const target of addonPods) {
+        for (const port of target.ports) {
+            for (const [from, label] of sources.filter(([f]) => f !== podRef(target))) probe(from, podRef(target), port.port, `${label} -> ${target.name}:${port.port}`, port.protocol);
+        }
+    }
+    for (const from of addonPods) {
+        const label = from.name;
+        probe(podRef(from), { ip: externals["control plane"] }, 443, `${label} -> API server`);
+        probe(podRef(from), podRef(dns), 53, `${label} -> kube-dns (UDP)`, "UDP");
+        probe(podRef(from), podRef(dns), 53, `${label} -> kube-dns (TCP)`);
+        probe(podRef(from), { ip: externals["internet service"] }, 443, `${label} -> internet HTTPS (ACME, AWS APIs)`);
+        probe(podRef(from), { ip: externals["internet service"] }, 80, `${label} -> internet HTTP (HTTP-01 self-check)`);
+        probe(podRef(from), { ip: externals["Pod Identity agent"] }, 80, `${label} -> Pod Identity agent`);
+        probe(podRef(from), { ip: externals["instance metadata"] }, 80, `${label} -> instance metadata`);
+        probe(podRef(from), "unrelated/workload-0", 8080, `${label} -> unrelated workload`);
+        probe(podRef(from), idp, httpPort, `${label} -> IdP http`);
+        for (const target of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
+            for (const port of target.ports) probe(podRef(from), podRef(target), port.port, `${label} -> ${target.name}:${port.port}`, port.protocol);
         }
     }
     return { namespaces, pods, policies, externals, probes };
@@ -185,6 +233,6 @@ export function matrixAsExpectations(stack: string, model: ClusterModel, rows: M
 
 /** The model of an evaluated stack, its subnets taken from the stack outputs. */
 export function stackModel(evaluation: { resources: readonly RecordedResource[]; outputs: Record<string, unknown> }): ClusterModel {
-    const o = evaluation.outputs as { vpcCidr: string; publicSubnetCidrs: string[]; privateSubnetCidrs: string[] };
-    return buildClusterModel(evaluation.resources, { vpcCidr: o.vpcCidr, publicSubnetCidrs: o.publicSubnetCidrs, privateSubnetCidrs: o.privateSubnetCidrs });
+    const o = evaluation.outputs as { vpcCidr: string; publicSubnetCidrs: string[]; privateSubnetCidrs: string[]; intraSubnetCidrs?: string[] };
+    return buildClusterModel(evaluation.resources, { vpcCidr: o.vpcCidr, publicSubnetCidrs: o.publicSubnetCidrs, privateSubnetCidrs: o.privateSubnetCidrs, intraSubnetCidrs: o.intraSubnetCidrs ?? [] });
 }

@@ -13,7 +13,9 @@ const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const LB_CONFIGURATION = "kubernetes:gateway.k8s.aws/v1:LoadBalancerConfiguration";
 const WORKLOADS = ["kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:DaemonSet"];
+const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease"]);
+const PSS_LEVELS = ["baseline", "restricted"];
 
 const annotations = (p: Props): Record<string, string> => p.metadata?.annotations ?? {};
 const isAlbIngress = (a: { type: string; props: Props }) => a.type === INGRESS && a.props.spec?.ingressClassName === "alb";
@@ -27,6 +29,19 @@ function loadBalancerServices(a: { type: string; props: Props }): { where: strin
 }
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
+    {
+        name: "pod-security-admission-labels",
+        description: "Every namespace the stack creates enforces a Pod Security Standard (baseline or restricted), and audits and warns at it.",
+        enforcementLevel: "mandatory",
+        validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+            if (args.type !== NAMESPACE || SYSTEM_NAMESPACES.has(args.props.metadata?.name)) return;
+            const labels: Record<string, string> = args.props.metadata?.labels ?? {};
+            for (const mode of ["enforce", "audit", "warn"]) {
+                const level = labels[`pod-security.kubernetes.io/${mode}`];
+                if (!PSS_LEVELS.includes(level)) report(`namespace ${args.props.metadata?.name} has no pod-security.kubernetes.io/${mode} label of baseline or restricted (got ${JSON.stringify(level ?? null)})`);
+            }
+        },
+    },
     {
         name: "load-balancer-tls13",
         description: "NLB TLS listeners and ALB HTTPS listeners (Ingress or Gateway LoadBalancerConfiguration) use the TLS 1.3 security policy.",
@@ -181,10 +196,16 @@ export const stackPolicies: StackValidationPolicy[] = [
     },
     {
         name: "default-deny-per-app-namespace",
-        description: "Every namespace with application workloads has a default-deny policy for ingress and egress.",
+        description: "Every namespace with workloads (its own, or a Helm release's) and every namespace the stack creates has a default-deny policy for ingress and egress.",
         enforcementLevel: "mandatory",
         validateStack: (args, report) => {
-            const appNamespaces = new Set(args.resources.filter((r) => WORKLOADS.includes(r.type)).map((r) => r.props.metadata?.namespace ?? "default").filter((n: string) => !SYSTEM_NAMESPACES.has(n)));
+            // A Helm release's pods are not resources of the stack, so its namespace counts by the release.
+            const namespaces = [
+                ...args.resources.filter((r) => WORKLOADS.includes(r.type)).map((r) => r.props.metadata?.namespace ?? "default"),
+                ...args.resources.filter((r) => r.type === RELEASE).map((r) => r.props.namespace ?? "default"),
+                ...args.resources.filter((r) => r.type === NAMESPACE).map((r) => r.props.metadata?.name),
+            ];
+            const appNamespaces = new Set(namespaces.filter((n): n is string => typeof n === "string" && !SYSTEM_NAMESPACES.has(n)));
             for (const ns of appNamespaces) {
                 const denies = args.resources.some((r) => isNetworkPolicy(r) && r.props.metadata?.namespace === ns
                     && Object.keys(r.props.spec?.podSelector?.matchLabels ?? {}).length === 0 && !r.props.spec?.podSelector?.matchExpressions?.length

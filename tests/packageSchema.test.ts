@@ -29,7 +29,8 @@ describe("package: schema for other languages", () => {
 
     it("carries the components' inputs, with enums as enum types", () => {
         const network = schema.resources["idp-eks:index:Network"];
-        assert.deepEqual(Object.keys(network.inputProperties).sort(), ["availabilityZones", "clusterName", "existing", "mode", "natGatewayMode", "tags", "vpcCidr"]);
+        assert.deepEqual(Object.keys(network.inputProperties).sort(), ["availabilityZones", "clusterName", "existing", "mode", "natGatewayMode", "subnetLayout", "tags", "vpcCidr"]);
+        assert.equal(network.inputProperties.subnetLayout.$ref, "#/types/idp-eks:index:SubnetLayout");
         assert.equal(network.inputProperties.mode.$ref, "#/types/idp-eks:index:VpcMode");
         assert.deepEqual(schema.types["idp-eks:index:VpcMode"].enum.map((e: { value: string }) => e.value), ["create", "existing"]);
         const platform = schema.resources["idp-eks:index:IdpPlatform"];

@@ -75,6 +75,12 @@ export interface ClusterArgs extends ClusterSettings {
      * so destroy keeps egress until the controllers have deleted their load balancers.
      */
     egressReady?: pulumi.Resource[];
+    /**
+     * Subnets for the control plane's network interfaces (the intra tier). Unset: the public and
+     * private subnets, as before the intra tier. Changing it on a live cluster is an in-place
+     * UpdateClusterConfig (same zones), not a replacement.
+     */
+    controlPlaneSubnetIds?: pulumi.Input<string[]>;
     tags?: Record<string, string>;
 }
 
@@ -144,8 +150,10 @@ export class Cluster extends pulumi.ComponentResource {
             // groups that wait for the cluster (pulumi-eks#1819). It is created below, after the nodes.
             corednsAddonOptions: { enabled: false },
             vpcId: args.vpcId,
-            publicSubnetIds: args.publicSubnetIds,
-            privateSubnetIds: args.privateSubnetIds,
+            // eks.Cluster makes vpcConfig.subnetIds from subnetIds, or else public + private (exclusive).
+            ...(args.controlPlaneSubnetIds
+                ? { subnetIds: args.controlPlaneSubnetIds }
+                : { publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds }),
             nodeAssociatePublicIpAddress: false,
             // Nodes come from the managed node groups below, which use the EKS-created cluster security group.
             skipDefaultNodeGroup: true,

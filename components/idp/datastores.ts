@@ -44,7 +44,14 @@ export interface Datastore {
 
 const RUN_AS = 999; // the postgres and redis users in the official images
 
-function statefulSet(namespace: string, d: Datastore, container: Record<string, unknown>, writableDirs: string[]) {
+interface SecretMount {
+    volume: string;
+    secretName: string;
+    key: string;
+    mountPath: string;
+}
+
+function statefulSet(namespace: string, d: Datastore, container: Record<string, unknown>, writableDirs: string[], secretMounts: SecretMount[] = []) {
     const labels = { app: d.name, "app.kubernetes.io/name": d.name, "app.kubernetes.io/part-of": "idp" };
     return {
         apiVersion: "apps/v1" as const,
@@ -71,9 +78,14 @@ function statefulSet(namespace: string, d: Datastore, container: Record<string, 
                         volumeMounts: [
                             { name: "data", mountPath: d.name === "postgres" ? "/var/lib/postgresql/data" : "/data" },
                             ...writableDirs.map((dir, i) => ({ name: `scratch-${i}`, mountPath: dir })),
+                            ...secretMounts.map((m) => ({ name: m.volume, mountPath: m.mountPath, readOnly: true })),
                         ],
                     }],
-                    volumes: writableDirs.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
+                    volumes: [
+                        ...writableDirs.map((_, i) => ({ name: `scratch-${i}`, emptyDir: {} })),
+                        // Owner-read only; fsGroup gives the (non-root) server's group read access.
+                        ...secretMounts.map((m) => ({ name: m.volume, secret: { secretName: m.secretName, defaultMode: 0o400, items: [{ key: m.key, path: m.key }] } })),
+                    ],
                 },
             },
             volumeClaimTemplates: [{
@@ -94,17 +106,40 @@ export function postgresStatefulSet(namespace: string, d: Datastore) {
             { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
         ],
         readinessProbe: { exec: { command: ["pg_isready", "-U", "idp", "-d", "idp"] }, periodSeconds: 10 },
+        // Restarts a server that stopped answering; patient (2 min), so crash recovery after an unclean
+        // stop (WAL replay, when pg_isready says "rejecting connections") is not cut short.
+        livenessProbe: { exec: { command: ["pg_isready", "-U", "idp", "-d", "idp"] }, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
         resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
     }, ["/var/run/postgresql", "/tmp"]);
 }
 
+/** Where the Redis password Secret is mounted (one file, `password`). */
+export const REDIS_PASSWORD_DIR = "/run/secrets/redis";
+const REDIS_PASSWORD_FILE = `${REDIS_PASSWORD_DIR}/password`;
+
+/**
+ * Redis 7 has no password-file option, and `--requirepass <pw>` is visible in the process list
+ * (/proc/<pid>/cmdline, `ps`) to anything sharing the node's PID view. The password goes into the
+ * configuration Redis reads from standard input instead (a lone "-" as the last argument reads the
+ * config from stdin, redis server.c main()), fed by a here-document from the mounted Secret file.
+ */
+export const REDIS_START_SCRIPT = [
+    "exec redis-server --appendonly yes --dir /data - <<EOF",
+    `requirepass $(cat ${REDIS_PASSWORD_FILE})`,
+    "EOF",
+].join("\n");
+
+/** PING with the password passed through REDISCLI_AUTH (redis-cli's variable for it), never argv. */
+const redisPing = (port: number) => ["sh", "-c", `REDISCLI_AUTH="$(cat ${REDIS_PASSWORD_FILE})" redis-cli -p ${port} ping | grep -q PONG`];
+
 export function redisStatefulSet(namespace: string, d: Datastore) {
     return statefulSet(namespace, d, {
-        env: [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: d.passwordSecret, key: "password" } } }],
-        command: ["sh", "-c", 'exec redis-server --appendonly yes --dir /data --requirepass "$REDIS_PASSWORD"'],
-        readinessProbe: { tcpSocket: { port: d.port }, periodSeconds: 10 },
+        command: ["sh", "-c", REDIS_START_SCRIPT],
+        readinessProbe: { exec: { command: redisPing(d.port) }, periodSeconds: 10, timeoutSeconds: 5 },
+        // A hung server still accepts TCP connections, so liveness asks for a PONG.
+        livenessProbe: { exec: { command: redisPing(d.port) }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
-    }, ["/tmp"]);
+    }, ["/tmp"], [{ volume: "password", secretName: d.passwordSecret, key: "password", mountPath: REDIS_PASSWORD_DIR }]);
 }
 
 /** The headless governing Service (stable pod DNS: `<name>-0.<name>-headless`) and the one the IdP uses. */

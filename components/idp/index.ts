@@ -13,7 +13,7 @@ import { exposeAlbIngress } from "./exposures/albIngress";
 import { exposeAlbGateway } from "./exposures/albGateway";
 import { NLB_SERVICE, exposeNlbService } from "./exposures/nlbService";
 import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
-import { NetworkPolicyArgs, idpTrafficIntent, nodePortRangeProblems } from "./trafficIntent";
+import { NetworkPolicyArgs, idpTrafficIntent, internalExposureProblems, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { ReadinessGate, deploymentAwaitSeconds } from "./rolloutTimeout";
 import { EnvVar, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
@@ -183,6 +183,7 @@ export class IdpApplication extends pulumi.ComponentResource {
         if (args.nodePort !== undefined && args.networkPolicies && ranges.length === 0) problems.push("nodePort behind networkPolicies needs nodePortSourceRanges: default-deny drops every other client");
         if (ranges.length > 0 && !args.nodeSecurityGroupId) problems.push("nodePortSourceRanges needs nodeSecurityGroupId, where the port is opened to them");
         if (args.networkPolicies) problems.push(...nodePortRangeProblems(ranges, args.networkPolicies.privateSubnetCidrs).map((p) => `nodePortSourceRanges[${p.index}]: ${p.message}`));
+        if (args.networkPolicies) problems.push(...internalExposureProblems({ ingress: args.ingress, albScheme: args.alb?.scheme, nlbScheme: args.nlb?.scheme }, args.networkPolicies));
         if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     }
 

@@ -1,5 +1,6 @@
 // Pure builders for the IdP's Ingress objects and its cert-manager Certificate.
 import { IDP_LABELS, IDP_NAME } from "./workload";
+import { ALB_INGRESS_VALIDATION_LABELS } from "../addons/loadBalancerController/index";
 
 export const TLS_SECRET = "idp-tls";
 
@@ -69,7 +70,8 @@ export function albIngress(namespace: string, host: string, annotations: Record<
     return {
         apiVersion: "networking.k8s.io/v1" as const,
         kind: "Ingress" as const,
-        metadata: { name: IDP_NAME, namespace, labels: IDP_LABELS, annotations },
+        // The label puts it under the load balancer controller's (scoped) Ingress validating webhook.
+        metadata: { name: IDP_NAME, namespace, labels: { ...IDP_LABELS, ...ALB_INGRESS_VALIDATION_LABELS }, annotations },
         spec: { ingressClassName: "alb", rules: [rule(host, [{ path: "/", service: IDP_NAME, port: "http" }])] },
     };
 }

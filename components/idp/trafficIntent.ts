@@ -4,12 +4,11 @@ import { LoadBalancerScheme } from "../addons/types";
 import { IDP_SELECTOR } from "./workload";
 import { IngressKind } from "./types";
 import { cidrsOverlap, parseCidr } from "../network/cidr";
+import { internalLoadBalancerProblem, loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
+import { INGRESS_NGINX_CONTROLLER } from "../networkPolicy/addons";
 
-/** The ingress-nginx chart's controller pod labels (release name ingress-nginx). */
-export const INGRESS_NGINX_CONTROLLER: PeerPods = {
-    namespace: "ingress-nginx",
-    podLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/instance": "ingress-nginx", "app.kubernetes.io/component": "controller" },
-};
+/** The ingress-nginx chart's controller pods (release name ingress-nginx); defined with the add-on policies. */
+export { INGRESS_NGINX_CONTROLLER };
 
 export const KUBE_DNS: PeerPods = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } };
 
@@ -19,6 +18,8 @@ export interface NetworkPolicyArgs {
     vpcCidr: string;
     publicSubnetCidrs: string[];
     privateSubnetCidrs: string[];
+    /** Intra subnets (internal load balancers, control plane); empty or unset in the two-tier layout. */
+    intraSubnetCidrs?: string[];
     monitoringNamespace: string;
     frontend?: PeerPods;
     httpsEgress: boolean;
@@ -43,14 +44,13 @@ export interface ExposureFacts {
     inClusterDatastores: boolean;
 }
 
-const subnetsFor = (scheme: LoadBalancerScheme, p: NetworkPolicyArgs) => (scheme === LoadBalancerScheme.Internal ? p.privateSubnetCidrs : p.publicSubnetCidrs);
 
 export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): TrafficIntent {
     // Load balancers with ip targets reach pods from their own subnets (the scheme decides which).
     const lbSubnets = new Set<string>();
     // The ALB Gateway is an ALB with ip targets like the ALB Ingress's: the same subnets, by the same rule.
-    if ((e.ingress === IngressKind.Alb || e.ingress === IngressKind.Gateway) && e.albScheme) subnetsFor(e.albScheme, p).forEach((c) => lbSubnets.add(c));
-    if (e.nlb) subnetsFor(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
+    if ((e.ingress === IngressKind.Alb || e.ingress === IngressKind.Gateway) && e.albScheme) loadBalancerSubnetCidrs(e.albScheme, p).forEach((c) => lbSubnets.add(c));
+    if (e.nlb) loadBalancerSubnetCidrs(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
     return {
         namespace: e.namespace,
         idpLabels: IDP_SELECTOR,
@@ -71,6 +71,20 @@ export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): Traffi
         acmeHttp01Solver: p.acmeHttp01 && e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
         extraRules: p.extraRules,
     };
+}
+
+/**
+ * Internal load balancers that NetworkPolicies would have to admit together with the pods (no
+ * intra subnets), each named by the argument that asks for it. Pure.
+ */
+export function internalExposureProblems(e: { ingress: IngressKind; albScheme?: LoadBalancerScheme; nlbScheme?: LoadBalancerScheme }, p: NetworkPolicyArgs): string[] {
+    const problem = internalLoadBalancerProblem(p);
+    if (!problem) return [];
+    const internal = [
+        ...((e.ingress === IngressKind.Alb || e.ingress === IngressKind.Gateway) && e.albScheme === LoadBalancerScheme.Internal ? ["alb.scheme"] : []),
+        ...(e.nlbScheme === LoadBalancerScheme.Internal ? ["nlb.scheme"] : []),
+    ];
+    return internal.map((arg) => `${arg} is internal: ${problem}`);
 }
 
 /**

@@ -61,6 +61,8 @@ export function subBlock(parent: Ipv4Cidr, prefix: number, index: number): Ipv4C
 export interface SubnetPlan {
     readonly publicCidrs: string[];
     readonly privateCidrs: string[];
+    /** The intra tier (control-plane ENIs, internal load balancers; no internet route). */
+    readonly intraCidrs: string[];
 }
 
 /** Most availability zones a plan can hold: one eighth of the VPC is kept for the public tier. */
@@ -68,9 +70,12 @@ export const MAX_PLANNED_ZONES = 6;
 
 /**
  * Splits the VPC into eighths: private subnet i takes eighth i (nodes and pods live there, so it is
- * the large tier), and the last eighth is cut into eight public subnets for load balancers and NAT.
- * A /16 gives /19 private and /22 public subnets. The plan depends only on the VPC CIDR and the
- * zone count, so adding a zone never moves an existing subnet.
+ * the large tier), the last eighth is cut into eight public subnets for load balancers and NAT, and
+ * the seventh eighth (never used by the private tier, which holds at most six zones) is cut into
+ * eight intra subnets. A /16 gives /19 private, /22 public and /22 intra subnets; a /20 gives /23,
+ * /26 and /26 (EKS wants at least /28 with 6 free addresses for control-plane subnets, an ALB at
+ * least /27 with 8 free). The plan depends only on the VPC CIDR and the zone count, so adding a
+ * zone, or the intra tier, never moves an existing subnet.
  */
 export function planSubnets(vpcCidr: string, zoneCount: number): SubnetPlan {
     const vpc = parseCidr(vpcCidr);
@@ -79,9 +84,11 @@ export function planSubnets(vpcCidr: string, zoneCount: number): SubnetPlan {
         throw new RangeError(`a subnet plan holds 1 to ${MAX_PLANNED_ZONES} zones, not ${zoneCount}`);
     }
     const publicPool = subBlock(vpc, vpc.prefix + 3, 7);
+    const intraPool = subBlock(vpc, vpc.prefix + 3, 6);
     const zones = Array.from({ length: zoneCount }, (_, i) => i);
     return {
         privateCidrs: zones.map((i) => formatCidr(subBlock(vpc, vpc.prefix + 3, i))),
         publicCidrs: zones.map((i) => formatCidr(subBlock(publicPool, publicPool.prefix + 3, i))),
+        intraCidrs: zones.map((i) => formatCidr(subBlock(intraPool, intraPool.prefix + 3, i))),
     };
 }

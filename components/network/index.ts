@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "./cidr";
-import { NatGatewayMode, VpcMode } from "./types";
+import { NatGatewayMode, SubnetLayout, VpcMode } from "./types";
 import { withPreviousType } from "../aliases";
 
-export { NatGatewayMode, VpcMode } from "./types";
+export { NatGatewayMode, SubnetLayout, VpcMode } from "./types";
 export * from "./cidr";
 
 /** Subnets of an existing VPC, given by id with their CIDRs (NetworkPolicies need the CIDRs). */
@@ -14,6 +14,9 @@ export interface ExistingSubnetsArgs {
     publicSubnetCidrs: string[];
     privateSubnetIds: string[];
     privateSubnetCidrs: string[];
+    /** Three-tier layout: intra subnet ids (control plane, internal load balancers), one per zone. */
+    intraSubnetIds?: string[];
+    intraSubnetCidrs?: string[];
 }
 
 /** What a Network is; the platform fills in the cluster name and tags. */
@@ -26,6 +29,11 @@ export interface NetworkSettings {
     availabilityZones?: string[];
     /** Create mode: one shared NAT gateway or one per zone. */
     natGatewayMode?: NatGatewayMode;
+    /**
+     * Subnet tiers; default TwoTier (the layout before the intra tier), so upgrading moves nothing
+     * unless asked. ThreeTier adds intra subnets for the control plane and internal load balancers.
+     */
+    subnetLayout?: SubnetLayout;
     /** Existing mode: the VPC and its subnets. */
     existing?: ExistingSubnetsArgs;
 }
@@ -38,16 +46,22 @@ export interface NetworkArgs extends NetworkSettings {
 }
 
 /** Tags the AWS Load Balancer Controller uses to discover subnets for internet-facing and internal load balancers. */
-export function subnetDiscoveryTags(tier: "public" | "private", clusterName: string): Record<string, string> {
+export function subnetDiscoveryTags(tier: "public" | "private" | "intra", clusterName: string): Record<string, string> {
     return {
         [tier === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"]: "1",
         [`kubernetes.io/cluster/${clusterName}`]: "shared",
     };
 }
 
+/** The subnet tier that internal load balancers are discovered in (`kubernetes.io/role/internal-elb`). */
+export function internalLoadBalancerTier(layout: SubnetLayout | undefined): "private" | "intra" {
+    return layout === SubnetLayout.ThreeTier ? "intra" : "private";
+}
+
 /**
- * A VPC with public subnets (load balancers, NAT) and private subnets (nodes, pods) across zones,
- * tagged for load balancer discovery; or an existing VPC passed through unchanged.
+ * A VPC with public subnets (internet-facing load balancers, NAT), private subnets (nodes, pods)
+ * and, in the three-tier layout, intra subnets (control plane, internal load balancers; no route
+ * out) across zones, tagged for load balancer discovery; or an existing VPC passed through unchanged.
  */
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
@@ -56,6 +70,9 @@ export class Network extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly publicSubnetCidrs: pulumi.Output<string[]>;
     public readonly privateSubnetCidrs: pulumi.Output<string[]>;
+    /** Intra subnets (empty in the two-tier layout). */
+    public readonly intraSubnetIds: pulumi.Output<string[]>;
+    public readonly intraSubnetCidrs: pulumi.Output<string[]>;
     /** Number of NAT gateways created (0 in existing mode). */
     public readonly natGatewayCount: pulumi.Output<number>;
     /**
@@ -74,6 +91,8 @@ export class Network extends pulumi.ComponentResource {
         this.privateSubnetIds = pulumi.output(built.privateSubnetIds);
         this.publicSubnetCidrs = pulumi.output(built.publicSubnetCidrs);
         this.privateSubnetCidrs = pulumi.output(built.privateSubnetCidrs);
+        this.intraSubnetIds = pulumi.output(built.intraSubnetIds);
+        this.intraSubnetCidrs = pulumi.output(built.intraSubnetCidrs);
         this.natGatewayCount = pulumi.output(built.natGatewayCount);
         this.egressReady = built.egressReady;
         this.registerOutputs({
@@ -83,6 +102,8 @@ export class Network extends pulumi.ComponentResource {
             privateSubnetIds: this.privateSubnetIds,
             publicSubnetCidrs: this.publicSubnetCidrs,
             privateSubnetCidrs: this.privateSubnetCidrs,
+            intraSubnetIds: this.intraSubnetIds,
+            intraSubnetCidrs: this.intraSubnetCidrs,
             natGatewayCount: this.natGatewayCount,
         });
     }
@@ -91,6 +112,7 @@ export class Network extends pulumi.ComponentResource {
         const zones = args.availabilityZones ?? [];
         if (zones.length < 2) throw new Error(`Network ${name}: args.availabilityZones must list at least 2 zones in create mode`);
         const plan = planSubnets(args.vpcCidr, zones.length);
+        const internalTier = internalLoadBalancerTier(args.subnetLayout);
         const opts = { parent: this };
         const tags = (extra: Record<string, string>) => ({ ...args.tags, ...extra });
 
@@ -136,7 +158,8 @@ export class Network extends pulumi.ComponentResource {
                 vpcId: vpc.id,
                 availabilityZone: zone,
                 cidrBlock: plan.privateCidrs[i],
-                tags: tags({ Name: `${name}-private-${zone}`, ...subnetDiscoveryTags("private", args.clusterName) }),
+                // Internal load balancers are discovered here only in the two-tier layout.
+                tags: tags({ Name: `${name}-private-${zone}`, ...(internalTier === "private" ? subnetDiscoveryTags("private", args.clusterName) : { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" }) }),
             }, opts);
             // Each zone egresses through its own NAT gateway, or through the single shared one.
             const nat = natGateways[Math.min(i, natGateways.length - 1)];
@@ -149,12 +172,31 @@ export class Network extends pulumi.ComponentResource {
             return subnet;
         });
 
+        // Intra: one route table with only the implicit local route, so nothing here reaches the
+        // internet (and a route added to the VPC's main table does not change that).
+        let intraSubnets: aws.ec2.Subnet[] = [];
+        if (internalTier === "intra") {
+            const intraRoutes = new aws.ec2.RouteTable(`${name}-intra`, { vpcId: vpc.id, tags: tags({ Name: `${name}-intra` }) }, opts);
+            intraSubnets = zones.map((zone, i) => {
+                const subnet = new aws.ec2.Subnet(`${name}-intra-${zone}`, {
+                    vpcId: vpc.id,
+                    availabilityZone: zone,
+                    cidrBlock: plan.intraCidrs[i],
+                    tags: tags({ Name: `${name}-intra-${zone}`, ...subnetDiscoveryTags("intra", args.clusterName) }),
+                }, opts);
+                new aws.ec2.RouteTableAssociation(`${name}-intra-${zone}`, { subnetId: subnet.id, routeTableId: intraRoutes.id }, opts);
+                return subnet;
+            });
+        }
+
         return {
             vpcId: vpc.id,
             publicSubnetIds: pulumi.all(publicSubnets.map((s) => s.id)),
             privateSubnetIds: pulumi.all(privateSubnets.map((s) => s.id)),
+            intraSubnetIds: pulumi.all(intraSubnets.map((s) => s.id)),
             publicSubnetCidrs: plan.publicCidrs,
             privateSubnetCidrs: plan.privateCidrs,
+            intraSubnetCidrs: internalTier === "intra" ? plan.intraCidrs : [],
             natGatewayCount: natGateways.length,
             egressReady,
         };
@@ -165,13 +207,23 @@ interface BuiltNetwork {
     vpcId: pulumi.Input<string>;
     publicSubnetIds: pulumi.Input<string[]>;
     privateSubnetIds: pulumi.Input<string[]>;
+    intraSubnetIds: pulumi.Input<string[]>;
     publicSubnetCidrs: string[];
     privateSubnetCidrs: string[];
+    intraSubnetCidrs: string[];
     natGatewayCount: number;
     egressReady: pulumi.Resource[];
 }
 
 function adopt(args: NetworkArgs): BuiltNetwork {
     if (!args.existing) throw new Error("Network: args.existing is required in existing mode");
-    return { ...args.existing, natGatewayCount: 0, egressReady: [] };
+    const threeTier = args.subnetLayout === SubnetLayout.ThreeTier;
+    if (threeTier && !args.existing.intraSubnetIds?.length) throw new Error("Network: the three-tier layout needs args.existing.intraSubnetIds and intraSubnetCidrs in existing mode");
+    return {
+        ...args.existing,
+        intraSubnetIds: threeTier ? args.existing.intraSubnetIds! : [],
+        intraSubnetCidrs: threeTier ? args.existing.intraSubnetCidrs ?? [] : [],
+        natGatewayCount: 0,
+        egressReady: [],
+    };
 }

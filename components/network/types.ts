@@ -13,3 +13,18 @@ export enum NatGatewayMode {
     /** One NAT gateway per zone: egress survives the loss of a zone. */
     PerAz = "perAz",
 }
+
+/** Which subnet tiers the VPC has, and where the control plane and internal load balancers live. */
+export enum SubnetLayout {
+    /**
+     * public (internet-facing load balancers, NAT), private (nodes, pods) and intra (control-plane
+     * ENIs, internal load balancers; no internet route). NetworkPolicies can tell an internal load
+     * balancer from a pod.
+     */
+    ThreeTier = "threeTier",
+    /**
+     * The layout before the intra tier: the control plane in the public and private subnets,
+     * internal load balancers in the private subnets, among the pods. Kept so an upgrade moves nothing.
+     */
+    TwoTier = "twoTier",
+}

@@ -3,7 +3,19 @@
 import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
 
 export const WHY = "idp-eks.io/why";
-export const METADATA_ADDRESS = "169.254.169.254/32";
+/**
+ * Link-local (RFC 3927): instance metadata 169.254.169.254, the EKS Pod Identity agent
+ * 169.254.170.23, the Amazon DNS and time servers. Never "the internet".
+ */
+export const LINK_LOCAL = "169.254.0.0/16";
+
+/**
+ * The internet as an ipBlock: everything except the VPC (other pods, nodes, the private API
+ * endpoint, load balancers: anything there gets its own named rule) and link-local addresses.
+ */
+export function internetBlock(vpcCidr: string): { ipBlock: { cidr: string; except: string[] } } {
+    return { ipBlock: { cidr: "0.0.0.0/0", except: [vpcCidr, LINK_LOCAL] } };
+}
 
 export type Labels = Record<string, string>;
 
@@ -90,25 +102,25 @@ export interface NetworkPolicyObject {
     };
 }
 
-interface Rule {
+export interface Rule {
     from?: Peer[];
     to?: Peer[];
     ports: { protocol: Protocol; port: number; endPort?: number }[];
 }
 
-type Peer = { ipBlock: { cidr: string; except?: string[] } } | { namespaceSelector?: { matchLabels: Labels }; podSelector?: { matchLabels: Labels } };
+export type Peer = { ipBlock: { cidr: string; except?: string[] } } | { namespaceSelector?: { matchLabels: Labels }; podSelector?: { matchLabels: Labels } };
 
 export const SOLVER_LABELS = { "acme.cert-manager.io/http01-solver": "true" };
 export const SOLVER_PORT = 8089;
 
-const ns = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
+export const ns = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.name": name } });
 
 /** Pods selected by namespace name (always labelled) AND pod labels. */
-function podsPeer(p: PeerPods): Peer {
+export function podsPeer(p: PeerPods): Peer {
     return { namespaceSelector: ns(p.namespace), podSelector: { matchLabels: p.podLabels } };
 }
 
-const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.Tcp, port, ...(endPort ? { endPort } : {}) });
+export const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.Tcp, port, ...(endPort ? { endPort } : {}) });
 
 /**
  * Client ranges minus the VPC: an ipBlock also matches pod IPs, and with the VPC CNI pods take VPC
@@ -123,7 +135,7 @@ export function clientBlocks(cidrs: readonly string[], vpcCidr: string): Peer[] 
     });
 }
 
-function policy(namespace: string, name: string, why: string, podLabels: Labels | undefined, spec: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicyObject {
+export function policy(namespace: string, name: string, why: string, podLabels: Labels | undefined, spec: { ingress?: Rule[]; egress?: Rule[] }): NetworkPolicyObject {
     const policyTypes: ("Ingress" | "Egress")[] = [];
     if (spec.ingress) policyTypes.push("Ingress");
     if (spec.egress) policyTypes.push("Egress");
@@ -238,13 +250,13 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
     }
 
     if (intent.httpsEgress) {
-        out.push(policy(n, "allow-idp-https-egress", "Outbound HTTPS (federated IdPs, JWKS, webhooks); never the instance metadata service.", idp, {
-            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_ADDRESS] } }], ports: [tcp(443)] }],
+        out.push(policy(n, "allow-idp-https-egress", "Outbound HTTPS to the internet (federated IdPs, JWKS, webhooks); not the VPC (pods, API endpoint) nor link-local (instance metadata, Pod Identity agent).", idp, {
+            egress: [{ to: [internetBlock(intent.vpcCidr)], ports: [tcp(443)] }],
         }));
     }
     if (intent.smtpEgress) {
-        out.push(policy(n, "allow-idp-smtp-egress", "Outbound mail submission (587) for verification and reset e-mails.", idp, {
-            egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_ADDRESS] } }], ports: [tcp(587)] }],
+        out.push(policy(n, "allow-idp-smtp-egress", "Outbound mail submission (587) to internet relays for verification and reset e-mails; a relay inside the VPC needs its own extra rule.", idp, {
+            egress: [{ to: [internetBlock(intent.vpcCidr)], ports: [tcp(587)] }],
         }));
     }
     if (intent.acmeHttp01Solver) {

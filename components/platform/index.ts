@@ -3,8 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
 import { Cluster, ClusterSettings } from "../cluster";
-import { Network, NetworkSettings } from "../network";
+import { Network, NetworkSettings, SubnetLayout } from "../network";
 import { DatabaseMode, IdpApplication, IdpSettings, IngressKind, ManualDnsRecord, STORAGE_CLASS, VolumeRetention, encryptedGp3StorageClass } from "../idp";
+import { IDP_SELECTOR } from "../idp/workload";
+import { AddonNetworkFacts, Upstream } from "../networkPolicy/addons";
+import { SOLVER_LABELS, SOLVER_PORT } from "../networkPolicy/generator";
 
 export interface LoadBalancerControllerSettings {
     chartVersion: string;
@@ -32,6 +35,11 @@ export interface PlatformAddonsArgs {
     certManager?: CertManagerSettings;
     /** Needs loadBalancerController. */
     ingressNginx?: IngressNginxSettings;
+    /**
+     * Default-deny NetworkPolicies for the add-on namespaces the platform creates (cert-manager,
+     * ingress-nginx) plus exactly what each controller needs; the cluster must enforce them.
+     */
+    networkPolicies?: AddonNetworkFacts;
 }
 
 export interface IdpPlatformArgs {
@@ -42,6 +50,14 @@ export interface IdpPlatformArgs {
     idp: IdpSettings;
     /** Tags for every AWS resource the platform creates. */
     tags?: Record<string, string>;
+}
+
+/** The pods the platform's NGINX Ingresses route to: the IdP, and cert-manager's HTTP-01 solvers in its namespace. */
+export function nginxUpstreams(args: Pick<IdpPlatformArgs, "idp" | "addons">): Upstream[] {
+    const upstreams: Upstream[] = [];
+    if (args.idp.ingress === IngressKind.Nginx) upstreams.push({ namespace: args.idp.namespace, podLabels: IDP_SELECTOR, ports: [args.idp.httpPort], why: "the IdP's http port" });
+    if (args.addons.certManager?.solver === AcmeSolver.Http01) upstreams.push({ namespace: args.idp.namespace, podLabels: SOLVER_LABELS, ports: [SOLVER_PORT], why: "cert-manager's HTTP-01 solver pods while a certificate is issued" });
+    return upstreams;
 }
 
 /**
@@ -56,6 +72,9 @@ export class IdpPlatform extends pulumi.ComponentResource {
     public readonly publicSubnetCidrs: pulumi.Output<string[]>;
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     public readonly privateSubnetCidrs: pulumi.Output<string[]>;
+    /** Intra subnets: control plane and internal load balancers (empty in the two-tier layout). */
+    public readonly intraSubnetIds: pulumi.Output<string[]>;
+    public readonly intraSubnetCidrs: pulumi.Output<string[]>;
     public readonly clusterName: pulumi.Output<string>;
     /** Admin kubeconfig (JSON), a secret. */
     public readonly kubeconfig: pulumi.Output<string>;
@@ -85,6 +104,7 @@ export class IdpPlatform extends pulumi.ComponentResource {
             publicSubnetIds: network.publicSubnetIds,
             privateSubnetIds: network.privateSubnetIds,
             egressReady: network.egressReady,
+            controlPlaneSubnetIds: args.network.subnetLayout === SubnetLayout.ThreeTier ? network.intraSubnetIds : undefined,
             tags,
         }, parent);
 
@@ -105,10 +125,15 @@ export class IdpPlatform extends pulumi.ComponentResource {
                 chartVersion: addons.loadBalancerController.chartVersion,
                 gatewayApi: addons.loadBalancerController.gatewayApi || args.idp.ingress === IngressKind.Gateway,
             }, parent);
-        const certManager = addons.certManager && new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager }, parent);
+        const certManager = addons.certManager && new CertManager(`${name}-cert-manager`, { ...clusterFacts, ...addons.certManager, networkPolicies: addons.networkPolicies }, parent);
         if (addons.ingressNginx && !loadBalancerController) throw new Error(`${name}: ingress-nginx needs the load balancer controller for its NLB`);
         const ingressNginx = addons.ingressNginx && loadBalancerController
-            && new IngressNginx(`${name}-ingress-nginx`, { provider: cluster.provider, ...addons.ingressNginx, loadBalancerController: loadBalancerController.release }, parent);
+            && new IngressNginx(`${name}-ingress-nginx`, {
+                provider: cluster.provider,
+                ...addons.ingressNginx,
+                loadBalancerController: loadBalancerController.release,
+                networkPolicies: addons.networkPolicies && { ...addons.networkPolicies, upstreams: nginxUpstreams(args) },
+            }, parent);
         // The cluster's encrypted gp3 StorageClass has one owner, the platform, so no IdP instance
         // deletes it for the others. Volumes follow the stack's protection: kept when the cluster is
         // protected, deleted with the stack otherwise (a destroyed dev stack leaves no EBS volumes).
@@ -148,6 +173,8 @@ export class IdpPlatform extends pulumi.ComponentResource {
         this.publicSubnetCidrs = network.publicSubnetCidrs;
         this.privateSubnetIds = network.privateSubnetIds;
         this.privateSubnetCidrs = network.privateSubnetCidrs;
+        this.intraSubnetIds = network.intraSubnetIds;
+        this.intraSubnetCidrs = network.intraSubnetCidrs;
         this.clusterName = cluster.clusterName;
         this.kubeconfig = cluster.kubeconfig;
         this.oidcProviderArn = cluster.oidcProviderArn;

@@ -19,6 +19,8 @@ const existingVpc = {
     "idp-eks:existingPrivateSubnetIds": ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
     "idp-eks:existingPublicSubnetCidrs": ["10.10.224.0/22", "10.10.228.0/22"],
     "idp-eks:existingPrivateSubnetCidrs": ["10.10.0.0/19", "10.10.32.0/19"],
+    "idp-eks:existingIntraSubnetIds": ["subnet-0123456789abcdef4", "subnet-0123456789abcdef5"],
+    "idp-eks:existingIntraSubnetCidrs": ["10.10.192.0/22", "10.10.196.0/22"],
 };
 export const EXISTING_VPC_OVERRIDES: Overrides = existingVpc;
 
@@ -89,6 +91,16 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "a grace period not longer than the preStop sleep", overrides: { "idp-eks:idpTerminationGracePeriodSeconds": 40 }, key: "idp-eks:idpTerminationGracePeriodSeconds", expect: /shorter than terminationGracePeriodSeconds 40s/ },
     { rule: "external datastores without their endpoints", overrides: { "idp-eks:databaseMode": "external" }, key: "idp-eks:externalPostgresHost", expect: /required when databaseMode is external/ },
     { rule: "a TLS certificate without its key", overrides: { "idp-eks:idpTlsCertificate": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----" }, key: "idp-eks:idpTlsPrivateKey", expect: /set together with its pair/ },
+    // Issue 15: internal load balancers are discovered in subnets tagged kubernetes.io/role/internal-elb
+    // (LBC docs, subnet discovery); without intra subnets those are the private ones, where the VPC CNI
+    // gives pods their addresses, so admitting the load balancer admits every pod.
+    { rule: "an internal NLB admitted by NetworkPolicy without intra subnets", overrides: { "idp-eks:subnetLayout": "twoTier", "idp-eks:idpNlb": true, "idp-eks:idpNlbScheme": "internal", "idp-eks:idpCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789012" }, key: "idp-eks:idpNlbScheme", expect: /where pods take their addresses.*subnetLayout: threeTier/ },
+    { rule: "an internal ingress-nginx NLB admitted by NetworkPolicy without intra subnets", overrides: { "idp-eks:subnetLayout": "twoTier", "idp-eks:ingressNginxScheme": "internal" }, key: "idp-eks:ingressNginxScheme", expect: /would admit every pod/ },
+    { rule: "an existing VPC in the three-tier layout without intra subnets", overrides: { ...existingVpc, "idp-eks:existingIntraSubnetIds": undefined }, key: "idp-eks:existingIntraSubnetIds", expect: /required when vpcMode is existing and subnetLayout is threeTier/ },
+    { rule: "intra subnets given in the two-tier layout", overrides: { ...existingVpc, "idp-eks:subnetLayout": "twoTier" }, key: "idp-eks:existingIntraSubnetIds", expect: /only used when subnetLayout is threeTier/ },
+    { rule: "an intra subnet overlapping a private one", overrides: { ...existingVpc, "idp-eks:existingIntraSubnetCidrs": ["10.10.192.0/22", "10.10.32.0/22"] }, key: "idp-eks:existingIntraSubnetCidrs[1]", expect: /overlaps idp-eks:existingPrivateSubnetCidrs\[1\]/ },
+    { rule: "an unknown subnet layout", overrides: { "idp-eks:subnetLayout": "flat" }, key: "idp-eks:subnetLayout", expect: /not one of "threeTier", "twoTier"/ },
+    { rule: "add-on NetworkPolicies on a cluster that does not enforce them", overrides: { "idp-eks:networkPolicyEnforcement": false, "idp-eks:idpNetworkPolicies": false }, key: "idp-eks:addonNetworkPolicies", expect: /would be silently ignored/ },
     { rule: "NetworkPolicies on a cluster that does not enforce them", overrides: { "idp-eks:networkPolicyEnforcement": false }, key: "idp-eks:idpNetworkPolicies", expect: /would be silently ignored/ },
     { rule: "an extra rule with an invalid CIDR", overrides: { "idp-eks:networkPolicyExtraRules": ["egress 10.0.0.0/33 636"] }, key: "idp-eks:networkPolicyExtraRules[0]", expect: /prefix length above 32/ },
     { rule: "an extra rule whose except is outside its cidr", overrides: { "idp-eks:networkPolicyExtraRules": ["egress 10.50.0.0/16!10.60.0.0/24 636"] }, key: "idp-eks:networkPolicyExtraRules[0]", expect: /except 10.60.0.0\/24 is not strictly inside 10.50.0.0\/16/ },

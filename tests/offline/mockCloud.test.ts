@@ -176,10 +176,10 @@ describe("mocked cloud: Pod Security Admission on the shipped IdP", () => {
             const { resources } = await evaluate({ stack });
             // eslint-disable-next-line @typescript-eslint/no-explicit-any
             const inputs = (r: { inputs: unknown }) => r.inputs as any;
-            const ns = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && inputs(r).metadata.labels?.["pod-security.kubernetes.io/enforce"] === "restricted");
-            assert.ok(ns, "a namespace enforces restricted");
-            const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && inputs(r).metadata.namespace === inputs(ns).metadata.name)!;
-            assert.ok(deployment, "the IdP Deployment lives there");
+            const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && inputs(r).metadata.name === "idp-server")!;
+            assert.ok(deployment, "the IdP Deployment");
+            const ns = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && inputs(r).metadata.name === inputs(deployment).metadata.namespace)!;
+            assert.equal(inputs(ns).metadata.labels?.["pod-security.kubernetes.io/enforce"], "restricted", "its namespace enforces restricted");
             assert.deepEqual(clusterViolations(resources), []);
             const broken = JSON.parse(JSON.stringify(deployment));
             delete broken.inputs.spec.template.spec.securityContext;

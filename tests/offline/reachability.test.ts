@@ -18,6 +18,10 @@ describe("reachability matrix per stack", () => {
     // metadata; postgres and redis admit only the IdP; the ACME solver admits only ingress-nginx.
     // prod: the public load balancer subnets and (NLB client IP preservation) internet clients reach
     // the http port, no pod does; the IdP reaches the managed datastores' CIDRs.
+    // Both: the add-on namespaces admit the control plane to their webhooks, Prometheus to metrics and
+    // (dev) the NLB path to ingress-nginx; their pods reach only the API server, kube-dns and what each
+    // controller needs (internet 443/80 and the Pod Identity agent for cert-manager's DNS-01 in prod).
+    // kube-system (the load balancer controller) is not locked down, and the matrix shows it.
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: matches the expected matrix; any path opened or closed shows as a difference`, async () => {
             const rows = computeMatrix(stackModel(await shippedStack(stack)));
@@ -29,13 +33,13 @@ describe("reachability matrix per stack", () => {
         });
     }
 
-    // A gateway variant of prod (issue 16.4): the internet-facing ALB Gateway alone (no NLB), so the
-    // matrix shows exactly what the Gateway path admits: the public load balancer subnets, no pod and
-    // no internet client (the ALB proxies). An internal variant is left to the subnet-tier work: today
-    // internal load balancers share the pods' private subnets, so admitting them admits every pod.
+    // Gateway variants of prod (issue 16.4): the ALB Gateway alone (no NLB), so each matrix shows
+    // exactly what the Gateway path admits: for internet-facing the public load balancer subnets, for
+    // internal the intra subnets (issue 15), never a pod and never an internet client (the ALB proxies).
     // Regenerate deliberately (and review the diff) with UPDATE_REACHABILITY=1.
     const variants: Record<string, Record<string, unknown>> = {
         "prod-gateway": { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false },
+        "prod-gateway-internal": { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false, "idp-eks:idpAlbScheme": "internal" },
     };
     for (const [variant, overrides] of Object.entries(variants)) {
         it(`${variant}: matches the expected matrix (${JSON.stringify(overrides)})`, async () => {
@@ -54,6 +58,36 @@ describe("reachability matrix per stack", () => {
         });
     }
 
+    // Issue 15 "done means": with idpAlbScheme internal and with an internal NLB, no pod outside the
+    // allowed peers reaches the IdP. The ALB/NLB are discovered in the intra subnets (kubernetes.io/role/internal-elb),
+    // the pods' private subnets are never admitted.
+    for (const [label, overrides] of [
+        ["an internal ALB", { "idp-eks:idpAlbScheme": "internal", "idp-eks:idpNlb": false }],
+        ["an internal NLB", { "idp-eks:idpIngress": "none", "idp-eks:idpNlbScheme": "internal" }],
+    ] as const) {
+        it(`prod with ${label}: no pod reaches the IdP's http port, only intra addresses (load balancer, control plane) and preserved clients`, async () => {
+            const model = stackModel(await evaluateStack("prod", overrides));
+            const rows = computeMatrix(model);
+            const toIdp = rows.filter((r) => r.to === "idp-system/idp-server-0" && r.port === 8080);
+            const admitted = toIdp.filter((r) => r.allowed).map((r) => (typeof r.from === "string" ? r.from : Object.entries(model.externals).find(([, ip]) => ip === (r.from as { ip: string }).ip)![0]));
+            const clients = label.endsWith("NLB") ? ["internet client", "internet service"] : [];
+            // Intra holds only AWS-managed interfaces (load balancer nodes, the control plane); no pod or node.
+            assert.deepEqual(admitted.sort(), ["control plane", "intra LB subnet", ...clients].sort());
+            assert.ok(admitted.every((a) => !a.includes("/")), "no pod reaches the IdP");
+            assert.ok(toIdp.some((r) => r.from === "unrelated/workload-0" && !r.allowed));
+        });
+    }
+
+    it("both stacks' matrices cover the add-on namespaces: controllers, webhooks, hook Jobs and the control plane as a peer", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const model = stackModel(await shippedStack(stack));
+            const refs = model.pods.map((p) => `${p.namespace}/${p.name}`);
+            for (const pod of ["cert-manager/cert-manager-0", "cert-manager/cert-manager-webhook-0", "cert-manager/cert-manager-cainjector-0", "cert-manager/cert-manager-startupapicheck-0", "kube-system/aws-load-balancer-controller-0"]) assert.ok(refs.includes(pod), `${stack}: ${pod}`);
+            if (stack === "dev") for (const pod of ["ingress-nginx/ingress-nginx-controller-0", "ingress-nginx/ingress-nginx-admission-create-0"]) assert.ok(refs.includes(pod), pod);
+            assert.ok(model.probes.some((p) => typeof p.from !== "string" && p.from.ip === model.externals["control plane"] && p.to === "cert-manager/cert-manager-webhook-0"));
+        }
+    });
+
     it("a change that opens a path differs from the expected matrix", async () => {
         const opened = computeMatrix(stackModel(await evaluateStack("dev", { "idp-eks:idpSmtpEgress": true })));
         const smtp = opened.find((r) => r.port === 587)!;
@@ -62,7 +96,7 @@ describe("reachability matrix per stack", () => {
     });
 
     it("without NetworkPolicies everything is reachable, which the matrix shows", async () => {
-        const rows = computeMatrix(stackModel(await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false })));
+        const rows = computeMatrix(stackModel(await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false, "idp-eks:addonNetworkPolicies": false })));
         assert.ok(rows.every((r) => r.allowed));
     });
 

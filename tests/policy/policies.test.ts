@@ -46,7 +46,7 @@ describe("policy pack", () => {
         const release = asPolicyResource("kubernetes:helm.sh/v3:Release", { name: "edge", chart: "ingress-nginx", values: {} });
         const [finding] = findings([release]);
         assert.match(finding, /^ingress-nginx-retired: .*March 2026.*idpIngress: gateway/);
-        assert.deepEqual(findings([asPolicyResource("kubernetes:helm.sh/v3:Release", { name: "x", chart: "cert-manager", values: {} })]), []);
+        assert.deepEqual(findings([asPolicyResource("kubernetes:helm.sh/v3:Release", { name: "x", chart: "cert-manager", values: {} })]).filter((f) => f.startsWith("ingress-nginx-retired")), []);
     });
 
     it("load-balancer-tls13 fires on a Gateway LoadBalancerConfiguration whose HTTPS listener lacks the TLS 1.3 policy", () => {
@@ -126,6 +126,28 @@ describe("policy pack", () => {
 
     it("default-deny-per-app-namespace fires on a namespace with workloads and no default-deny", () => {
         assert.deepEqual(findings([deployment(hardened)]), ["default-deny-per-app-namespace: namespace apps runs workloads without a default-deny NetworkPolicy for ingress and egress"]);
+    });
+
+    // Issue 15: every platform namespace has PSS labels and default-deny. A Helm release's pods are not
+    // stack resources, so its namespace (and every namespace the stack creates) must count too.
+    it("default-deny-per-app-namespace also covers Helm release namespaces and created namespaces", () => {
+        const release = asPolicyResource("kubernetes:helm.sh/v3:Release", { chart: "cert-manager", namespace: "cert-manager" });
+        const ns = asPolicyResource("kubernetes:core/v1:Namespace", { metadata: { name: "ingress-nginx", labels: { "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" } } });
+        assert.deepEqual(findings([release, ns]).sort(), [
+            "default-deny-per-app-namespace: namespace cert-manager runs workloads without a default-deny NetworkPolicy for ingress and egress",
+            "default-deny-per-app-namespace: namespace ingress-nginx runs workloads without a default-deny NetworkPolicy for ingress and egress",
+        ]);
+        const kubeSystem = asPolicyResource("kubernetes:helm.sh/v3:Release", { chart: "aws-load-balancer-controller", namespace: "kube-system" });
+        assert.deepEqual(findings([kubeSystem]), []);
+    });
+
+    it("pod-security-admission-labels fires on a created namespace without enforce/audit/warn at baseline or restricted", () => {
+        const bare = asPolicyResource("kubernetes:core/v1:Namespace", { metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "privileged" } } });
+        assert.deepEqual(findings([bare, denyAll, cniOn]), [
+            "pod-security-admission-labels: namespace apps has no pod-security.kubernetes.io/enforce label of baseline or restricted (got \"privileged\")",
+            "pod-security-admission-labels: namespace apps has no pod-security.kubernetes.io/audit label of baseline or restricted (got null)",
+            "pod-security-admission-labels: namespace apps has no pod-security.kubernetes.io/warn label of baseline or restricted (got null)",
+        ]);
     });
 
     it("network-policy-enforcement fires when policies exist but the VPC CNI does not enforce them", () => {

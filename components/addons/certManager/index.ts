@@ -5,6 +5,7 @@ import { ClusterIdentityArgs, ServiceAccountIdentity } from "../awsIdentity";
 import { AcmeSolver, AwsIdentityMode } from "../types";
 import { IssuerName, acmeSolvers, clusterIssuer, route53Policy } from "./issuers";
 import { withPreviousType } from "../../aliases";
+import { AddonNetworkFacts, CERT_MANAGER_POD_SECURITY, certManagerPolicies, podSecurityLabels } from "../../networkPolicy/addons";
 
 export * from "./issuers";
 
@@ -26,6 +27,8 @@ export interface CertManagerArgs extends ClusterIdentityArgs {
     http01IngressClass?: string;
     identity?: AwsIdentityMode;
     tags?: Record<string, string>;
+    /** Default-deny NetworkPolicies for the namespace plus what cert-manager needs (the cluster must enforce them). */
+    networkPolicies?: AddonNetworkFacts;
 }
 
 /** Chart values: CRDs installed and kept on uninstall, HA controller and webhook. Pure. */
@@ -53,7 +56,7 @@ export class CertManager extends pulumi.ComponentResource {
         const version = args.chartVersion ?? DEFAULT_CERT_MANAGER_VERSION;
         const k8sOpts = { parent: this, provider: args.provider };
 
-        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: CERT_MANAGER_NAMESPACE } }, k8sOpts);
+        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: CERT_MANAGER_NAMESPACE, labels: podSecurityLabels(CERT_MANAGER_POD_SECURITY) } }, k8sOpts);
 
         // DNS-01 needs AWS rights on the zone; HTTP-01 needs no AWS identity at all.
         let identity: ServiceAccountIdentity | undefined;
@@ -72,6 +75,12 @@ export class CertManager extends pulumi.ComponentResource {
             }, { parent: this });
         }
 
+        // In place before the chart's pods and hook Jobs start, so the install runs under them.
+        const policies = args.networkPolicies
+            ? certManagerPolicies({ ...args.networkPolicies, namespace: CERT_MANAGER_NAMESPACE, podIdentity: !!identity && (args.identity ?? AwsIdentityMode.PodIdentity) === AwsIdentityMode.PodIdentity })
+                .map((p) => new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.metadata.name}`, p, { ...k8sOpts, dependsOn: [namespace] }))
+            : [];
+
         this.release = new k8s.helm.v3.Release(name, {
             name: "cert-manager",
             chart: "cert-manager",
@@ -80,7 +89,7 @@ export class CertManager extends pulumi.ComponentResource {
             namespace: namespace.metadata.name,
             values: certManagerValues({ create: !identity, name: CERT_MANAGER_SERVICE_ACCOUNT }),
             timeout: 600,
-        }, { ...k8sOpts, dependsOn: identity?.ready ?? [] });
+        }, { ...k8sOpts, dependsOn: [...(identity?.ready ?? []), ...policies] });
 
         const solvers = pulumi.output(args.region).apply((region) =>
             acmeSolvers({ solver: args.solver, hostedZoneId: args.hostedZoneId, region, http01IngressClass: args.http01IngressClass }));

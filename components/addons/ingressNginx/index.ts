@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "../types";
 import { withPreviousType } from "../../aliases";
+import { AddonNetworkFacts, INGRESS_NGINX_POD_SECURITY, Upstream, ingressNginxPolicies, podSecurityLabels } from "../../networkPolicy/addons";
 
 export const INGRESS_NGINX_CHART_REPO = "https://kubernetes.github.io/ingress-nginx";
 /** The final release: the project is retired and gets no further fixes. */
@@ -19,6 +20,22 @@ export interface IngressNginxArgs {
     scheme: LoadBalancerScheme;
     /** The load balancer controller's release: the controller's LoadBalancer Service needs it to get an NLB. */
     loadBalancerController: pulumi.Resource;
+    /** Default-deny NetworkPolicies for the namespace plus the controller's paths (the cluster must enforce them). */
+    networkPolicies?: IngressNginxNetworkPolicyArgs;
+}
+
+export interface IngressNginxNetworkPolicyArgs extends AddonNetworkFacts {
+    /** The pods Ingresses of class nginx route to (the controller's egress). */
+    upstreams: Upstream[];
+}
+
+/**
+ * Namespace labels: Pod Security Admission (the chart's pods meet restricted), and the load balancer
+ * controller's readiness gates: the NLB has ip targets, and without gates a rolling update can
+ * leave it with no healthy target. Gates are injected at pod creation, so the label comes first.
+ */
+export function ingressNginxNamespaceLabels(): Record<string, string> {
+    return { ...podSecurityLabels(INGRESS_NGINX_POD_SECURITY), "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
 }
 
 const NLB = "service.beta.kubernetes.io/aws-load-balancer-";
@@ -68,7 +85,12 @@ export class IngressNginx extends pulumi.ComponentResource {
     constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IngressNginx", name, {}, withPreviousType("idp-eks:addons:IngressNginx", opts));
         void pulumi.log.warn(RETIREMENT_WARNING, this);
-        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: INGRESS_NGINX_NAMESPACE } }, { parent: this, provider: args.provider });
+        const namespace = new k8s.core.v1.Namespace(name, { metadata: { name: INGRESS_NGINX_NAMESPACE, labels: ingressNginxNamespaceLabels() } }, { parent: this, provider: args.provider });
+        // In place before the controller and the admission hook Jobs start, so the install runs under them.
+        const policies = args.networkPolicies
+            ? ingressNginxPolicies({ ...args.networkPolicies, namespace: INGRESS_NGINX_NAMESPACE, scheme: args.scheme })
+                .map((p) => new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${p.metadata.name}`, p, { parent: this, provider: args.provider, dependsOn: [namespace] }))
+            : [];
         this.release = new k8s.helm.v3.Release(name, {
             name: "ingress-nginx",
             chart: "ingress-nginx",
@@ -77,7 +99,7 @@ export class IngressNginx extends pulumi.ComponentResource {
             namespace: namespace.metadata.name,
             values: ingressNginxValues(args.scheme),
             timeout: 600,
-        }, { parent: this, provider: args.provider, dependsOn: [args.loadBalancerController] });
+        }, { parent: this, provider: args.provider, dependsOn: [args.loadBalancerController, ...policies] });
         this.ingressClassName = pulumi.output("nginx");
         this.registerOutputs({ ingressClassName: this.ingressClassName });
     }

@@ -31,6 +31,29 @@ export interface LoadBalancerControllerArgs extends ClusterIdentityArgs {
     tags?: Record<string, string>;
 }
 
+/**
+ * Label that puts an Ingress under the controller's validating webhook (vingress.elbv2.k8s.aws).
+ * Give it to ALB Ingresses (class alb); every other Ingress is left alone.
+ */
+export const ALB_INGRESS_VALIDATION_LABELS: Readonly<Record<string, string>> = { "idp-eks.io/alb-ingress": "true" };
+
+/**
+ * The Ingress validating webhook of chart 3.5.0 (templates/webhook.yaml, vingress.elbv2.k8s.aws):
+ * failurePolicy from `webhookConfig.ingressValdationFailurePolicy` (spelt so upstream; the correct
+ * spelling is silently ignored), objectSelector/namespaceSelector from
+ * `webhookConfig.ingressValidationObjectSelector`/`ingressValidationNamespaceSelector`, which are
+ * rendered only when set. Unscoped it matches every Ingress CREATE/UPDATE and fails closed, so
+ * while the controller is down NGINX Ingresses and cert-manager's HTTP-01 solver Ingresses fail too.
+ * No selector can pick Ingresses by class, so it is scoped by a label on ALB Ingresses, and stays
+ * fail-closed for them (they cannot work without the controller anyway).
+ */
+export function ingressWebhookValues() {
+    return {
+        ingressValdationFailurePolicy: "Fail",
+        ingressValidationObjectSelector: { matchLabels: { ...ALB_INGRESS_VALIDATION_LABELS } },
+    };
+}
+
 /** Chart values: no dependency on instance metadata, no Service mutator webhook, HA. Pure. */
 export function controllerValues(clusterName: string, region: string, vpcId: string, gatewayApi = false) {
     return {
@@ -49,6 +72,7 @@ export function controllerValues(clusterName: string, region: string, vpcId: str
         // Set explicitly, so a chart upgrade that changes the default (on from v3.2.0 once the CRDs
         // exist) cannot switch ALB Gateways on or off behind the program's back.
         controllerConfig: { featureGates: { ALBGatewayAPI: gatewayApi } },
+        webhookConfig: ingressWebhookValues(),
     };
 }
 

@@ -67,6 +67,28 @@ describe("addons: cert-manager per stack", () => {
         assert.ok(release.dependencies.includes(association.urn), "cert-manager starts only once its identity exists");
     });
 
+    // cert-manager v1.21.1 pods (controller, webhook, cainjector, startupapicheck) all run non-root with
+    // RuntimeDefault seccomp, no privilege escalation and drop ALL (helm template of the pinned chart): restricted.
+    it("labels its namespace Pod Security restricted and installs under default-deny NetworkPolicies", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const { resources } = await shippedStack(stack);
+            const ns = only(resources, "kubernetes:core/v1:Namespace", "-cert-manager");
+            const labels = (ns.inputs.metadata as { labels: Record<string, string> }).labels;
+            for (const mode of ["enforce", "audit", "warn"]) assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "restricted");
+            const release = only(resources, "kubernetes:helm.sh/v3:Release", "-cert-manager");
+            const policies = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => (p.inputs.metadata as { namespace: string }).namespace === "cert-manager");
+            assert.deepEqual(policies.map((p) => (p.inputs.metadata as { name: string }).name).sort(), [
+                "allow-api-server", "allow-control-plane-to-webhook", "allow-controller-egress", "allow-dns", "allow-monitoring-to-metrics", "default-deny",
+            ]);
+            for (const p of policies) assert.ok(release.dependencies.includes(p.urn), `${stack}: release waits for ${p.name}`);
+        }
+    });
+
+    it("with addonNetworkPolicies false: namespace labels stay, no policies", async () => {
+        const { resources } = await evaluateStack("dev", { "idp-eks:addonNetworkPolicies": false });
+        assert.equal(ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => (p.inputs.metadata as { namespace: string }).namespace !== "idp-system").length, 0);
+    });
+
     it("is not installed when switched off", async () => {
         const { resources } = await evaluateStack("prod", { "idp-eks:certManager": false });
         assert.equal(ofType(resources, "idp-eks:index:CertManager").length, 0);

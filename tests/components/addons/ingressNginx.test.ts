@@ -67,6 +67,28 @@ describe("addons: ingress-nginx", () => {
         assert.deepEqual(prod.warnings.filter((w) => /ingress-nginx/.test(w)), []);
     });
 
+    // LBC docs (pod readiness gate): "label the namespace elbv2.k8s.aws/pod-readiness-gate-inject: enabled";
+    // gates are injected at pod creation, so the label must exist before the controller's pods.
+    // PSS restricted: the 4.15.1 controller and admission Jobs run non-root, RuntimeDefault seccomp,
+    // drop ALL (the controller adds only NET_BIND_SERVICE, which restricted allows).
+    it("dev: labels the namespace for readiness gates and Pod Security restricted, before the release", () => {
+        const ns = only(dev.resources, "kubernetes:core/v1:Namespace", "-ingress-nginx");
+        const labels = (ns.inputs.metadata as { labels: Record<string, string> }).labels;
+        assert.equal(labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+        for (const mode of ["enforce", "audit", "warn"]) assert.equal(labels[`pod-security.kubernetes.io/${mode}`], "restricted");
+        const release = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx");
+        assert.ok(release.dependencies.includes(ns.urn));
+    });
+
+    it("dev: the release waits for its namespace's NetworkPolicies, so the hook Jobs and controller start under them", () => {
+        const release = only(dev.resources, "kubernetes:helm.sh/v3:Release", "-ingress-nginx");
+        const policies = ofType(dev.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => (p.inputs.metadata as { namespace: string }).namespace === "ingress-nginx");
+        assert.deepEqual(policies.map((p) => (p.inputs.metadata as { name: string }).name).sort(), [
+            "allow-api-server", "allow-control-plane-to-webhook", "allow-controller-to-upstreams", "allow-dns", "allow-load-balancer-to-controller", "allow-monitoring-to-metrics", "default-deny",
+        ]);
+        for (const p of policies) assert.ok(release.dependencies.includes(p.urn), `release waits for ${p.name}`);
+    });
+
     it("prod: is not installed (the IdP is fronted by the ALB)", () => {
         assert.equal(ofType(prod.resources, "idp-eks:index:IngressNginx").length, 0);
     });

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyDocument, UPSTREAM_POLICIES, controllerPolicy } from "../../../components/addons/loadBalancerController";
+import { ALB_INGRESS_VALIDATION_LABELS, PolicyDocument, UPSTREAM_POLICIES, controllerPolicy, controllerValues } from "../../../components/addons/loadBalancerController";
+import { albIngress, nginxIngress } from "../../../components/idp/ingress";
 import { Evaluation } from "../../../offline/mockCloud";
 import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 
@@ -39,6 +40,29 @@ describe("addons: AWS Load Balancer Controller IAM policy", () => {
     });
 });
 
+// Chart 3.5.0 templates/webhook.yaml, webhook vingress.elbv2.k8s.aws:
+//   failurePolicy:  {{ $.Values.webhookConfig.ingressValdationFailurePolicy }}      (misspelt upstream)
+//   {{- if .Values.webhookConfig.ingressValidationObjectSelector }} objectSelector: ... matchLabels
+// rules: networking.k8s.io/v1 ingresses CREATE, UPDATE. `helm template` of 3.5.0 with these values
+// renders `objectSelector: {matchLabels: {idp-eks.io/alb-ingress: "true"}}`; without them no
+// selector, i.e. every Ingress of the cluster, failing closed while the controller is down.
+describe("addons: AWS Load Balancer Controller Ingress validating webhook", () => {
+    it("is scoped to labelled (ALB) Ingresses through the chart's real keys, misspelt failure-policy key included", () => {
+        const hook = controllerValues("c", "r", "v").webhookConfig as Record<string, unknown>;
+        assert.deepEqual(hook.ingressValidationObjectSelector, { matchLabels: ALB_INGRESS_VALIDATION_LABELS });
+        assert.equal(hook.ingressValdationFailurePolicy, "Fail");
+        // The correctly spelt key does nothing in chart 3.5.0; setting it would read as a setting that is not there.
+        assert.equal(hook.ingressValidationFailurePolicy, undefined);
+    });
+
+    it("the IdP's ALB Ingress carries the label (so it is still validated) and its NGINX Ingress does not", () => {
+        const alb = albIngress("idp-system", "auth.example.com", {});
+        for (const [k, v] of Object.entries(ALB_INGRESS_VALIDATION_LABELS)) assert.equal((alb.metadata.labels as Record<string, string>)[k], v);
+        const nginx = nginxIngress("idp-system", { host: "auth.example.com", proxyBodySize: "10m", proxyReadTimeoutSeconds: 60, extraRoutes: [] }) as { metadata: { labels?: Record<string, string> } };
+        for (const k of Object.keys(ALB_INGRESS_VALIDATION_LABELS)) assert.equal(nginx.metadata.labels?.[k], undefined);
+    });
+});
+
 describe("addons: AWS Load Balancer Controller per stack", () => {
     let dev: Evaluation;
     let prod: Evaluation;
@@ -67,6 +91,7 @@ describe("addons: AWS Load Balancer Controller per stack", () => {
                 ingressClass: "alb",
                 ingressClassConfig: { default: false },
                 controllerConfig: { featureGates: { ALBGatewayAPI: false } },
+                webhookConfig: { ingressValdationFailurePolicy: "Fail", ingressValidationObjectSelector: { matchLabels: { "idp-eks.io/alb-ingress": "true" } } },
             });
         });
 

@@ -3,11 +3,13 @@ import { EXISTING_VPC_OVERRIDES } from "../../config/badConfigCases";
 import { evaluateStack, ofType, only } from "../../harness";
 
 describe("network: the VPC per stack", () => {
-    it("dev: a VPC with public and private subnets in 2 zones and one shared NAT gateway", async () => {
+    it("dev: a VPC with public, private and intra subnets in 2 zones and one shared NAT gateway", async () => {
         const { resources } = await evaluateStack("dev");
         assert.equal(only(resources, "aws:ec2/vpc:Vpc").inputs.cidrBlock, "10.10.0.0/16");
         const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
         assert.deepEqual(subnets.map((s) => [s.name, s.inputs.availabilityZone, s.inputs.cidrBlock]), [
+            ["idp-dev-network-intra-us-east-1a", "us-east-1a", "10.10.192.0/22"],
+            ["idp-dev-network-intra-us-east-1b", "us-east-1b", "10.10.196.0/22"],
             ["idp-dev-network-private-us-east-1a", "us-east-1a", "10.10.0.0/19"],
             ["idp-dev-network-private-us-east-1b", "us-east-1b", "10.10.32.0/19"],
             ["idp-dev-network-public-us-east-1a", "us-east-1a", "10.10.224.0/22"],
@@ -31,23 +33,58 @@ describe("network: the VPC per stack", () => {
         }
     });
 
-    it("tags subnets for load balancer discovery: elb on public, internal-elb on private", async () => {
+    // LBC docs (subnet discovery): kubernetes.io/role/elb=1 for internet-facing, kubernetes.io/role/internal-elb=1
+    // for internal load balancers. Issue 15: internal-elb moves to intra so internal LBs never share the pods' subnets.
+    it("tags subnets for load balancer discovery: elb on public, internal-elb on intra (not on private, where pods live)", async () => {
         const { resources } = await evaluateStack("prod");
         for (const s of ofType(resources, "aws:ec2/subnet:Subnet")) {
             const tags = s.inputs.tags as Record<string, string>;
-            const isPublic = s.name.includes("-public-");
-            assert.equal(tags["kubernetes.io/role/elb"], isPublic ? "1" : undefined, s.name);
-            assert.equal(tags["kubernetes.io/role/internal-elb"], isPublic ? undefined : "1", s.name);
+            const tier = /-(public|private|intra)-/.exec(s.name)![1];
+            assert.equal(tags["kubernetes.io/role/elb"], tier === "public" ? "1" : undefined, s.name);
+            assert.equal(tags["kubernetes.io/role/internal-elb"], tier === "intra" ? "1" : undefined, s.name);
             assert.equal(tags["kubernetes.io/cluster/idp-prod"], "shared");
             assert.equal(s.inputs.mapPublicIpOnLaunch ?? false, false);
         }
+    });
+
+    it("intra subnets have no route out (their route table holds only the implicit local route)", async () => {
+        const { resources } = await evaluateStack("prod");
+        const rt = only(resources, "aws:ec2/routeTable:RouteTable", "-intra");
+        assert.equal(rt.inputs.routes, undefined);
+        const associations = ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => a.inputs.routeTableId === `mock-id-${rt.name}`);
+        assert.deepEqual(associations.map((a) => a.inputs.subnetId), ["us-east-1a", "us-east-1b", "us-east-1c"].map((z) => `mock-id-idp-prod-network-intra-${z}`));
+    });
+
+    it("the cluster's control-plane subnets are the intra subnets; nodes stay in the private ones", async () => {
+        const { resources } = await evaluateStack("prod");
+        const cluster = only(resources, "eks:index:Cluster");
+        assert.deepEqual(cluster.inputs.subnetIds, ["us-east-1a", "us-east-1b", "us-east-1c"].map((z) => `mock-id-idp-prod-network-intra-${z}`));
+        // eks.Cluster forms vpcConfig.subnetIds from subnetIds, or else public + private: never both.
+        assert.equal(cluster.inputs.publicSubnetIds, undefined);
+        assert.equal(cluster.inputs.privateSubnetIds, undefined);
+        for (const ng of ofType(resources, "aws:eks/nodeGroup:NodeGroup")) {
+            assert.deepEqual(ng.inputs.subnetIds, ["us-east-1a", "us-east-1b", "us-east-1c"].map((z) => `mock-id-idp-prod-network-private-${z}`));
+        }
+    });
+
+    it("subnetLayout twoTier keeps today's layout: no intra subnets, internal-elb on private, control plane in public + private", async () => {
+        const { resources, outputs } = await evaluateStack("prod", { "idp-eks:subnetLayout": "twoTier" });
+        assert.deepEqual(ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.includes("-intra-")), []);
+        for (const s of ofType(resources, "aws:ec2/subnet:Subnet").filter((x) => x.name.includes("-private-"))) {
+            assert.equal((s.inputs.tags as Record<string, string>)["kubernetes.io/role/internal-elb"], "1");
+        }
+        const cluster = only(resources, "eks:index:Cluster");
+        assert.equal(cluster.inputs.subnetIds, undefined);
+        assert.equal((cluster.inputs.publicSubnetIds as string[]).length, 3);
+        assert.equal((cluster.inputs.privateSubnetIds as string[]).length, 3);
+        assert.deepEqual(outputs.intraSubnetCidrs, []);
     });
 
     it("routes public subnets to the internet gateway", async () => {
         const { resources } = await evaluateStack("dev");
         const igw = only(resources, "aws:ec2/internetGateway:InternetGateway");
         assert.deepEqual(only(resources, "aws:ec2/routeTable:RouteTable", "-public").inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: `mock-id-${igw.name}` }]);
-        assert.equal(ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").length, 4);
+        assert.equal(ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => a.name.includes("-public-")).length, 2);
     });
 
     it("existing VPC mode creates no network resources and passes the given ids and CIDRs on", async () => {
@@ -55,8 +92,11 @@ describe("network: the VPC per stack", () => {
         assert.deepEqual(resources.filter((r) => r.type.startsWith("aws:ec2/") && r.type !== "aws:ec2/launchTemplate:LaunchTemplate"), []);
         assert.equal(outputs.vpcId, "vpc-0123456789abcdef0");
         assert.deepEqual(outputs.privateSubnetCidrs, ["10.10.0.0/19", "10.10.32.0/19"]);
+        assert.deepEqual(outputs.intraSubnetCidrs, ["10.10.192.0/22", "10.10.196.0/22"]);
         const cluster = only(resources, "eks:index:Cluster");
-        assert.deepEqual(cluster.inputs.privateSubnetIds, ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]);
+        assert.deepEqual(cluster.inputs.subnetIds, ["subnet-0123456789abcdef4", "subnet-0123456789abcdef5"]);
+        const ng = ofType(resources, "aws:eks/nodeGroup:NodeGroup")[0];
+        assert.deepEqual(ng.inputs.subnetIds, ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]);
         assert.equal(cluster.inputs.vpcId, "vpc-0123456789abcdef0");
     });
 
@@ -65,5 +105,7 @@ describe("network: the VPC per stack", () => {
         assert.equal(outputs.vpcCidr, "10.20.0.0/16");
         assert.deepEqual(outputs.publicSubnetCidrs, ["10.20.224.0/22", "10.20.228.0/22", "10.20.232.0/22"]);
         assert.equal((outputs.privateSubnetIds as string[]).length, 3);
+        assert.deepEqual(outputs.intraSubnetCidrs, ["10.20.192.0/22", "10.20.196.0/22", "10.20.200.0/22"]);
+        assert.equal((outputs.intraSubnetIds as string[]).length, 3);
     });
 });

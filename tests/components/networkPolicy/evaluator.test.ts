@@ -32,6 +32,19 @@ describe("networkPolicy: evaluator semantics", () => {
         assert.deepEqual(effectivePolicyTypes(np("d", { podSelector: {}, policyTypes: [] , egress: [{}] })), ["Ingress", "Egress"]);
     });
 
+    // Kubernetes API reference (IPBlock.except: "a slice of CIDRs that should not be included within an
+    // IPBlock"): an address in any of several excepts is outside the block. The platform's "internet"
+    // (0.0.0.0/0 except the VPC and 169.254.0.0/16) and the control plane's intra CIDRs rely on it.
+    it("an ipBlock with several excepts leaves out an address in any of them, pod IPs included", () => {
+        const c = cluster(np("internet", { podSelector: { matchLabels: { app: "web" } }, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }], ports: [{ port: 443 }] }] }));
+        assert.ok(allowed(c, web, "198.51.100.20", 443));
+        assert.ok(!allowed(c, web, api, 443), "a pod in the VPC is excepted");
+        assert.ok(!allowed(c, web, "10.0.192.5", 443), "the control plane in the VPC is excepted");
+        assert.ok(!allowed(c, web, "169.254.170.23", 443), "link-local (Pod Identity agent) is excepted");
+        assert.ok(!allowed(c, web, "169.254.169.254", 443), "instance metadata is excepted");
+        assert.ok(allowed(c, web, "10.1.0.1", 443), "just outside the first except");
+    });
+
     it("a policy with policyTypes [Egress] ignores its ingress list", () => {
         const c = cluster(np("e", { podSelector: {}, policyTypes: ["Egress"], ingress: [], egress: [] }));
         assert.ok(allowed(c, other, api, 9000), "ingress to api is not isolated");

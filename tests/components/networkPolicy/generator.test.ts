@@ -6,6 +6,7 @@ import { evaluateStack, shippedStack, ofType, stackConfig } from "../../harness"
 import { attemptEvaluation } from "../../../offline/mockCloud";
 import { loadConfig, platformArgs } from "../../../config";
 import { IdpApplication, IngressKind } from "../../../components/idp";
+import { LoadBalancerScheme } from "../../../components/addons/types";
 
 const base: TrafficIntent = {
     namespace: "idp-system",
@@ -84,11 +85,14 @@ describe("networkPolicy: generator", () => {
         assert.equal(policies.find((p) => p.metadata.name === "allow-postgres-from-idp"), undefined);
     });
 
-    it("allows HTTPS out to the internet but never to the instance metadata address; SMTP only when asked", () => {
+    // Issue 15: "HTTPS egress means the internet: 0.0.0.0/0 except the VPC CIDR and 169.254.0.0/16".
+    // With the VPC CNI pods, nodes and the private API endpoint all hold VPC addresses; link-local
+    // holds instance metadata (169.254.169.254) and the Pod Identity agent (169.254.170.23, EKS user guide).
+    it("allows HTTPS (and SMTP when asked) out to the internet only: never the VPC nor link-local addresses", () => {
         const policies = generatePolicies(base);
-        assert.deepEqual(byName(policies, "allow-idp-https-egress").spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+        assert.deepEqual(byName(policies, "allow-idp-https-egress").spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 443 }] }]);
         assert.equal(policies.find((p) => p.metadata.name === "allow-idp-smtp-egress"), undefined);
-        assert.deepEqual(byName(generatePolicies({ ...base, smtpEgress: true }), "allow-idp-smtp-egress").spec.egress![0].ports, [{ protocol: "TCP", port: 587 }]);
+        assert.deepEqual(byName(generatePolicies({ ...base, smtpEgress: true }), "allow-idp-smtp-egress").spec.egress, [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 587 }] }]);
     });
 
     it("lets the ingress controller reach cert-manager's HTTP-01 solver pods", () => {
@@ -120,7 +124,22 @@ describe("networkPolicy: per stack", () => {
         dev = await shippedStack("dev");
         prod = await shippedStack("prod");
     });
-    const names = (r: readonly RecordedResource[]) => ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => (p.inputs.metadata as { name: string }).name).sort();
+    const names = (r: readonly RecordedResource[], namespace = "idp-system") => ofType(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        .filter((p) => (p.inputs.metadata as { namespace: string }).namespace === namespace).map((p) => (p.inputs.metadata as { name: string }).name).sort();
+
+    // Issue 15 "done means": every platform namespace has PSS labels and default-deny.
+    it("every namespace either stack creates enforces Pod Security restricted and has a default-deny both ways", () => {
+        for (const { resources } of [dev, prod]) {
+            const created = ofType(resources, "kubernetes:core/v1:Namespace").map((n) => n.inputs.metadata as { name: string; labels: Record<string, string> });
+            assert.ok(created.length >= 2);
+            for (const ns of created) {
+                for (const mode of ["enforce", "audit", "warn"]) assert.equal(ns.labels[`pod-security.kubernetes.io/${mode}`], "restricted", `${ns.name} ${mode}`);
+                const deny = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.inputs as unknown as NetworkPolicyObject)
+                    .find((p) => p.metadata.namespace === ns.name && p.metadata.name === "default-deny");
+                assert.deepEqual(deny?.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] }, ns.name);
+            }
+        }
+    });
 
     it("dev (NGINX, in-cluster datastores, HTTP-01): the expected policies", () => {
         assert.deepEqual(names(dev.resources), [
@@ -138,10 +157,12 @@ describe("networkPolicy: per stack", () => {
         assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.224.0/22", "10.20.228.0/22", "10.20.232.0/22"].map((cidr) => ({ ipBlock: { cidr } })));
     });
 
-    it("an internal ALB is admitted from the private subnets instead", async () => {
+    // Issue 15: pods take private-subnet addresses (VPC CNI), so an internal load balancer must be
+    // admitted by the intra subnets it is discovered in (kubernetes.io/role/internal-elb), not the private ones.
+    it("an internal ALB is admitted from the intra subnets, never the private ones where pods live", async () => {
         const { resources } = await evaluateStack("prod", { "idp-eks:idpAlbScheme": "internal", "idp-eks:idpNlb": false });
         const lb = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => (p.inputs.metadata as { name: string }).name === "allow-load-balancers-to-idp")!;
-        assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.0.0/19", "10.20.32.0/19", "10.20.64.0/19"].map((cidr) => ({ ipBlock: { cidr } })));
+        assert.deepEqual((lb.inputs.spec as { ingress: { from: unknown }[] }).ingress[0].from, ["10.20.192.0/22", "10.20.196.0/22", "10.20.200.0/22"].map((cidr) => ({ ipBlock: { cidr } })));
     });
 
     it("a configured frontend and extra rules become their own policies", async () => {
@@ -167,7 +188,7 @@ describe("networkPolicy: per stack", () => {
     });
 
     it("enforcement off: the VPC CNI network policy agent is configured off", async () => {
-        const { resources } = await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false, "idp-eks:networkPolicyEnforcement": false });
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpNetworkPolicies": false, "idp-eks:addonNetworkPolicies": false, "idp-eks:networkPolicyEnforcement": false });
         const cni = ofType(resources, "aws:eks/addon:Addon").find((a) => a.inputs.addonName === "vpc-cni")!;
         assert.deepEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "false" });
     });
@@ -182,6 +203,22 @@ describe("networkPolicy: per stack", () => {
         const attempt = await attemptEvaluation({ stack: "dev", config, program });
         assert.match(String(attempt.error), /networkPolicies given for a cluster that does not enforce them/);
         assert.equal(ofType(attempt.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy").length, 0);
+    });
+
+    // Issue 15: without intra subnets an internal load balancer shares the pods' subnets.
+    it("the IdpApplication component itself refuses an internal load balancer it cannot admit apart from the pods", async () => {
+        const config = stackConfig("dev");
+        const program = () => {
+            const args = platformArgs(loadConfig());
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            new IdpApplication("standalone", {
+                ...args.idp, provider, ingress: IngressKind.None, nlb: { scheme: LoadBalancerScheme.Internal, sourceRanges: ["0.0.0.0/0"] }, certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789012",
+                networkPolicies: { ...args.idp.networkPolicies!, intraSubnetCidrs: [] },
+            });
+        };
+        const attempt = await attemptEvaluation({ stack: "dev", config, program });
+        assert.match(String(attempt.error), /nlb\.scheme is internal: internal load balancers would sit in the private subnets, where pods take their addresses/);
+        assert.equal(ofType(attempt.resources, "kubernetes:core/v1:Service").length, 0);
     });
 
     it("the IdpApplication component itself refuses a NodePort whose clients would include pods, or that nothing opens", async () => {

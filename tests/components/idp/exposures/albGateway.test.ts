@@ -112,7 +112,7 @@ describe("idp exposures: ALB Gateway schema check and determinism (issue 16.3)",
 
 describe("idp exposures: ALB Gateway traffic intent (issue 16.4)", () => {
     const p: NetworkPolicyArgs = {
-        enforced: true, vpcCidr: "10.20.0.0/16", publicSubnetCidrs: ["10.20.224.0/22"], privateSubnetCidrs: ["10.20.0.0/19"], monitoringNamespace: "monitoring",
+        enforced: true, vpcCidr: "10.20.0.0/16", publicSubnetCidrs: ["10.20.224.0/22"], privateSubnetCidrs: ["10.20.0.0/19"], intraSubnetCidrs: ["10.20.192.0/22"], monitoringNamespace: "monitoring",
         httpsEgress: true, smtpEgress: false, acmeHttp01: false, extraRules: [],
     };
     const facts = (ingress: IngressKind, albScheme: LoadBalancerScheme): ExposureFacts => ({ namespace: "idp-system", httpPort: 8080, managementPort: 9090, ingress, albScheme, inClusterDatastores: false });
@@ -120,6 +120,8 @@ describe("idp exposures: ALB Gateway traffic intent (issue 16.4)", () => {
         it(`${scheme}: the gateway's intent is the ALB Ingress's intent, from the same function`, () => {
             assert.deepEqual(idpTrafficIntent(facts(IngressKind.Gateway, scheme), p), idpTrafficIntent(facts(IngressKind.Alb, scheme), p));
             assert.ok(idpTrafficIntent(facts(IngressKind.Gateway, scheme), p).loadBalancerSubnetCidrs!.length > 0);
+            // Internal: the intra subnets, never the pods' private subnets (issue 15).
+            assert.deepEqual(idpTrafficIntent(facts(IngressKind.Gateway, scheme), p).loadBalancerSubnetCidrs, scheme === LoadBalancerScheme.Internal ? p.intraSubnetCidrs : p.publicSubnetCidrs);
             assert.deepEqual(albGatewayTraffic(scheme), albTraffic(scheme));
         });
     }
