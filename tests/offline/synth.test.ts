@@ -133,7 +133,7 @@ describe("offline synth", () => {
             }
             // A fresh process (the README's command) writes the same bytes as the stacks above.
             const alone = path.join(outDir, "alone");
-            const child = spawnSync(process.execPath, ["-r", "./offline/register.js", "offline/synthCli.ts", "prod", "--out", alone], { cwd: PROJECT_ROOT, encoding: "utf8" });
+            const child = spawnSync(process.execPath, ["-r", "./tools/tsLoader.js", "offline/synthCli.ts", "prod", "--out", alone], { cwd: PROJECT_ROOT, encoding: "utf8" });
             assert.equal(child.status, 0, child.stderr);
             for (const file of fs.readdirSync(path.join(together, "prod"))) {
                 assert.equal(fs.readFileSync(path.join(alone, "prod", file), "utf8"), fs.readFileSync(path.join(together, "prod", file), "utf8"), `prod/${file}`);

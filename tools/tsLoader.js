@@ -1,9 +1,10 @@
-// `node -r ./offline/register.js file.ts`: runs the TypeScript sources as they are, with no build.
-// Each .ts file is transpiled alone (no type-check: `npm test` runs tsc for that) with the options of
-// tsconfig.json, and the output is cached under node_modules/.cache by a hash of the file, the
-// tsconfig and the compiler version. A run with nothing changed loads no compiler at all; an edit
-// costs the transpile of the files it touches. Node's on-disk compile cache (22.1+) also keeps the
-// bytecode of the SDK's large modules between runs. Plain JS so that it needs no build itself.
+// Runs the TypeScript sources as they are, with no build: `node -r ./tools/tsLoader.js file.ts`
+// (npm run synth, bench, netpol, synth-diff) and program.js (pulumi preview/up). Each .ts file is
+// transpiled alone (no type-check: `npm test` runs tsc for that) with tsconfig.json's options, and
+// the output is cached under node_modules/.cache by a hash of the file, the tsconfig and the
+// compiler version. A run with nothing changed loads no compiler at all; an edit costs the
+// transpile of the files it touches. Node's on-disk compile cache (22.1+) also keeps the bytecode
+// of the SDK's large modules between runs. Plain JS, so that it needs no build itself.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -17,8 +18,9 @@ const TS_CACHE = path.join(CACHE, "ts");
 if (typeof Module.enableCompileCache === "function" && !process.env.IDP_EKS_NO_COMPILE_CACHE) {
     Module.enableCompileCache(path.join(CACHE, "v8"));
 }
-// Stack traces name .ts lines with NODE_OPTIONS=--enable-source-maps (the inline maps below); not on by
-// default, since it makes Node read the source map of every SDK module too.
+// Stack traces name .ts lines, through the inline source maps below; only the project's own maps
+// are read (Node 22.14+), since reading every SDK module's map costs more than the synth itself.
+if (typeof Module.setSourceMapsSupport === "function") Module.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
 
 const tsconfigPath = path.join(ROOT, "tsconfig.json");
 // Anything that changes the emit changes every key: the compiler's version and the tsconfig.
@@ -63,5 +65,5 @@ const previous = Module._extensions[".ts"];
 Module._extensions[".ts"] = (module, filename) => {
     if (filename.startsWith(ROOT + path.sep) && !filename.includes(`${path.sep}node_modules${path.sep}`)) return load(module, filename);
     if (previous) return previous(module, filename);
-    throw new Error(`offline/register.js: no loader for ${filename}`);
+    throw new Error(`tools/tsLoader.js: no loader for ${filename}`);
 };
