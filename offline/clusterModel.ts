@@ -70,7 +70,8 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     for (const set of objects(resources, "kubernetes:apps/v1:StatefulSet").filter((s) => s.metadata?.namespace === idpNamespace)) {
         addPod(idpNamespace, `${set.metadata!.name}-0`, set.spec!.template.metadata.labels, containerPorts(set.spec!.template));
     }
-    const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart as string);
+    // A chart is named, or given by its OCI URL (cert-manager's): either way its last path segment is its name.
+    const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => (r.inputs.chart as string).split("/").pop());
     const nginx = releases.includes("ingress-nginx");
     const http01 = objects(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").some((i) => JSON.stringify(i.spec).includes('"http01"'));
     if (nginx && http01) addPod(idpNamespace, "cm-acme-http-solver-0", SOLVER_LABELS, [{ name: "http", port: SOLVER_PORT, protocol: "TCP" }]);

@@ -27,7 +27,7 @@ const tsconfigPath = path.join(ROOT, "tsconfig.json");
 const salt = [
     JSON.parse(fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8")).version,
     fs.readFileSync(tsconfigPath, "utf8"),
-    "1", // this file's emit settings
+    "2", // this file's emit settings
 ].join("\0");
 
 let compilerOptions;
@@ -38,7 +38,8 @@ function transpile(source, filename) {
     if (!compilerOptions) {
         const { config } = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
         compilerOptions = ts.parseJsonConfigFileContent(config, ts.sys, ROOT).options;
-        Object.assign(compilerOptions, { sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false, noCheck: undefined });
+        // Maps inline and beside their source (no outDir), so stack traces name the .ts file itself.
+        Object.assign(compilerOptions, { sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false, outDir: undefined, rootDir: undefined });
     }
     return ts.transpileModule(source, { compilerOptions, fileName: filename, reportDiagnostics: false }).outputText;
 }

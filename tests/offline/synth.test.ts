@@ -55,7 +55,7 @@ describe("offline synth", () => {
         const files = renderSynth(await evaluateStack("dev"));
         const entries = JSON.parse(files["resources.json"]) as { type: string; inputs: { chart?: string; values?: Record<string, unknown> } }[];
         const charts = entries.filter((e) => e.type === "kubernetes:helm.sh/v3:Release").map((e) => e.inputs.chart).sort();
-        assert.deepEqual(charts, ["aws-load-balancer-controller", "cert-manager", "ingress-nginx"]);
+        assert.deepEqual(charts, ["aws-load-balancer-controller", "ingress-nginx", "oci://quay.io/jetstack/charts/cert-manager"]);
         const lbc = entries.find((e) => e.inputs.chart === "aws-load-balancer-controller")!;
         assert.equal(lbc.inputs.values?.enableServiceMutatorWebhook, false);
         const docs = loadAll(files["manifests.yaml"]) as { kind: string; metadata: { name: string } }[];
