@@ -92,6 +92,14 @@ describe("workflows", () => {
         assert.match(pulumi.with.policyPackConfigs, /prod' && 'policy\/prod\.json'/);
     });
 
+    it("the PR synth diff writes every stack in one synth run per checkout (the SDK loads once)", () => {
+        const runs = workflow("pull-request.yml").jobs["synth-diff"].steps.map((s: { run?: string }) => s.run ?? "").join("\n");
+        const synths = runs.split("\n").filter((l: string) => /npm run synth\b(?!-diff)/.test(l));
+        assert.equal(synths.length, 2, synths.join("\n"));
+        for (const line of synths) assert.match(line, /npm run synth -- --all --out "\$RUNNER_TEMP\/(head|base)"/);
+        assert.doesNotMatch(runs, /for stack in/);
+    });
+
     it("the PR comment is posted by a separate workflow that never runs the pull request's code", () => {
         const comment = workflow("synth-diff-comment.yml");
         assert.deepEqual(comment.permissions, { actions: "read", "pull-requests": "write" });
