@@ -33,7 +33,6 @@ const salt = [
 let compilerOptions;
 /** tsconfig.json's options as transpileModule takes them; the compiler loads only on a cache miss. */
 function transpile(source, filename) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require(require.resolve("typescript", { paths: [ROOT] }));
     if (!compilerOptions) {
         const { config } = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
