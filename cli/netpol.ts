@@ -2,11 +2,9 @@
 import * as fs from "fs";
 import { ConnectivityInputError, parseConnectivityFile } from "../components/networkPolicy/connectivityFile";
 import { evaluate as evaluatePolicy, explain } from "../components/networkPolicy/evaluator";
+import { type Io, processIo } from "../offline/io";
 
-export interface Io {
-    stdout(text: string): void;
-    stderr(text: string): void;
-}
+export type { Io };
 
 const USAGE = "usage: npm run netpol -- verify FILE...\n       npm run netpol -- matrix <stack> [--write FILE]";
 
@@ -85,7 +83,7 @@ export async function runNetpolCli(argv: string[], io: Io): Promise<number> {
 }
 
 if (require.main === module) {
-    runNetpolCli(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) })
+    runNetpolCli(process.argv.slice(2), processIo)
         .then((code) => { process.exitCode = code; })
         .catch((e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 2; });
 }

@@ -78,7 +78,8 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     for (const set of objects(resources, "kubernetes:apps/v1:StatefulSet").filter((s) => s.metadata?.namespace === idpNamespace)) {
         addPod(idpNamespace, `${set.metadata!.name}-0`, set.spec!.template.metadata.labels, containerPorts(set.spec!.template));
     }
-    const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => r.inputs.chart as string);
+    // A chart is named, or given by its OCI URL (cert-manager's): either way its last path segment is its name.
+    const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release").map((r) => (r.inputs.chart as string).split("/").pop());
     const nginx = releases.includes("ingress-nginx");
     const certManager = releases.includes("cert-manager");
     const http01 = objects(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").some((i) => JSON.stringify(i.spec).includes('"http01"'));

@@ -115,9 +115,9 @@ describe("config: Pulumi.yaml declares every key", () => {
         config: Record<string, { type: string; items?: { type: string }; description: string; default?: unknown; secret?: boolean }>;
     };
 
-    it("names the project and the TypeScript entry point", () => {
+    it("names the project and the entry point (program.js, which loads index.ts)", () => {
         assert.equal(project.name, "idp-eks");
-        assert.equal(project.main, "index.ts");
+        assert.equal(project.main, "program.js");
     });
 
     it("declares exactly the keys the loader reads", () => {

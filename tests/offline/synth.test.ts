@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -54,7 +55,7 @@ describe("offline synth", () => {
         const files = renderSynth(await evaluateStack("dev"));
         const entries = JSON.parse(files["resources.json"]) as { type: string; inputs: { chart?: string; values?: Record<string, unknown> } }[];
         const charts = entries.filter((e) => e.type === "kubernetes:helm.sh/v3:Release").map((e) => e.inputs.chart).sort();
-        assert.deepEqual(charts, ["aws-load-balancer-controller", "cert-manager", "ingress-nginx"]);
+        assert.deepEqual(charts, ["aws-load-balancer-controller", "ingress-nginx", "oci://quay.io/jetstack/charts/cert-manager"]);
         const lbc = entries.find((e) => e.inputs.chart === "aws-load-balancer-controller")!;
         assert.equal(lbc.inputs.values?.enableServiceMutatorWebhook, false);
         const docs = loadAll(files["manifests.yaml"]) as { kind: string; metadata: { name: string } }[];
@@ -78,11 +79,14 @@ describe("offline synth", () => {
         assert.doesNotMatch(renderSynth({ resources: [secretInput], outputs: {}, warnings: [] })["manifests.yaml"], /mock-secret-value/);
     });
 
-    it("parses `<stack> [--out DIR]` and rejects anything else", () => {
-        assert.deepEqual(parseSynthArgs(["dev"]), { stack: "dev", outDir: "synth" });
-        assert.deepEqual(parseSynthArgs(["--out", "x", "prod"]), { stack: "prod", outDir: "x" });
-        assert.throws(() => parseSynthArgs([]), /usage: npm run synth -- <stack>/);
-        assert.throws(() => parseSynthArgs(["dev", "prod"]), /usage/);
+    it("parses `<stack>... | --all [--out DIR]` and rejects anything else", () => {
+        assert.deepEqual(parseSynthArgs(["dev"]), { stacks: ["dev"], outDir: "synth" });
+        assert.deepEqual(parseSynthArgs(["--out", "x", "prod"]), { stacks: ["prod"], outDir: "x" });
+        assert.deepEqual(parseSynthArgs(["prod", "dev", "prod"]), { stacks: ["prod", "dev"], outDir: "synth" });
+        assert.deepEqual(parseSynthArgs(["--all", "--out", "x"]), { stacks: ["dev", "prod"], outDir: "x" });
+        assert.throws(() => parseSynthArgs([]), /usage: npm run synth -- <stack>\.\.\. \| --all/);
+        assert.throws(() => parseSynthArgs(["--all", "dev"]), /usage/);
+        assert.throws(() => parseSynthArgs(["dev", "--verbose"]), /usage/);
         assert.throws(() => parseSynthArgs(["dev", "--out"]), /--out needs a directory/);
     });
 
@@ -115,10 +119,50 @@ describe("offline synth", () => {
             assert.match(r.stdout, /^synth dev: \d+ resources, \d+ Kubernetes objects -> .*dev\/\n$/);
         });
 
+        it("writes several stacks in one run, each as a run of that stack alone writes it", async () => {
+            const together = path.join(outDir, "together");
+            const reversed = path.join(outDir, "reversed");
+            const r = await run(["dev", "prod", "--out", together]);
+            assert.equal(r.code, 0, r.stderr);
+            assert.match(r.stdout, /^synth dev: .*\nsynth prod: .*\n$/);
+            assert.equal((await run(["prod", "dev", "--out", reversed])).code, 0);
+            for (const stack of ["dev", "prod"]) {
+                for (const file of fs.readdirSync(path.join(together, stack))) {
+                    assert.equal(fs.readFileSync(path.join(reversed, stack, file), "utf8"), fs.readFileSync(path.join(together, stack, file), "utf8"), `${stack}/${file} depends on the stack before it`);
+                }
+            }
+            // A fresh process (the README's command) writes the same bytes as the stacks above.
+            const alone = path.join(outDir, "alone");
+            const child = spawnSync(process.execPath, ["-r", "./tools/tsLoader.js", "offline/synthCli.ts", "prod", "--out", alone], { cwd: PROJECT_ROOT, encoding: "utf8" });
+            assert.equal(child.status, 0, child.stderr);
+            for (const file of fs.readdirSync(path.join(together, "prod"))) {
+                assert.equal(fs.readFileSync(path.join(alone, "prod", file), "utf8"), fs.readFileSync(path.join(together, "prod", file), "utf8"), `prod/${file}`);
+            }
+        });
+
+        it("writes the stacks that work and exits 1 when one fails", async () => {
+            const root = fs.mkdtempSync(path.join(os.tmpdir(), "synth-project-"));
+            try {
+                fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+                const dev = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.dev.yaml"), "utf8");
+                fs.writeFileSync(path.join(root, "Pulumi.broken.yaml"), dev.replace("vpcCidr: 10.10.0.0/16", "vpcCidr: 10.10.0.0/33"));
+                fs.writeFileSync(path.join(root, "Pulumi.dev.yaml"), dev);
+                const out = path.join(root, "out");
+                const r = await run(["--all", "--out", out], root);
+                assert.equal(r.code, 1);
+                assert.match(r.stderr, /Invalid configuration for stack "broken"/);
+                assert.match(r.stdout, /^synth dev: /);
+                assert.equal(fs.existsSync(path.join(out, "broken")), false);
+                assert.ok(fs.existsSync(path.join(out, "dev", "resources.json")));
+            } finally {
+                fs.rmSync(root, { recursive: true, force: true });
+            }
+        });
+
         it("exits 2 on bad usage", async () => {
             const r = await run([]);
             assert.equal(r.code, 2);
-            assert.match(r.stderr, /usage: npm run synth -- <stack>/);
+            assert.match(r.stderr, /usage: npm run synth -- <stack>\.\.\. \| --all \[--out DIR\]/);
         });
     });
 

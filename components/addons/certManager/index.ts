@@ -9,7 +9,8 @@ import { AddonNetworkFacts, CERT_MANAGER_POD_SECURITY, certManagerPolicies, podS
 
 export * from "./issuers";
 
-export const CERT_MANAGER_CHART_REPO = "https://charts.jetstack.io";
+/** cert-manager's recommended chart source (charts.jetstack.io is the legacy repository, same versions). */
+export const CERT_MANAGER_CHART = "oci://quay.io/jetstack/charts/cert-manager";
 export const DEFAULT_CERT_MANAGER_VERSION = "v1.21.1";
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
@@ -83,9 +84,9 @@ export class CertManager extends pulumi.ComponentResource {
 
         this.release = new k8s.helm.v3.Release(name, {
             name: "cert-manager",
-            chart: "cert-manager",
+            // An OCI chart is named by its full URL, with no repository options.
+            chart: CERT_MANAGER_CHART,
             version,
-            repositoryOpts: { repo: CERT_MANAGER_CHART_REPO },
             namespace: namespace.metadata.name,
             values: certManagerValues({ create: !identity, name: CERT_MANAGER_SERVICE_ACCOUNT }),
             timeout: 600,

@@ -11,12 +11,12 @@ describe("addons: cert-manager per stack", () => {
     });
 
     for (const stack of ["dev", "prod"] as const) {
-        it(`${stack}: installs the pinned chart with CRDs enabled and kept, HA, into its own namespace`, () => {
+        it(`${stack}: installs the pinned chart from cert-manager's OCI registry with CRDs enabled and kept, HA, into its own namespace`, () => {
             const { resources } = stack === "dev" ? dev : prod;
             const release = only(resources, "kubernetes:helm.sh/v3:Release", "-cert-manager");
-            assert.equal(release.inputs.chart, "cert-manager");
+            assert.equal(release.inputs.chart, "oci://quay.io/jetstack/charts/cert-manager");
             assert.equal(release.inputs.version, "v1.21.1");
-            assert.deepEqual(release.inputs.repositoryOpts, { repo: "https://charts.jetstack.io" });
+            assert.equal(release.inputs.repositoryOpts, undefined, "an OCI chart takes no repository options");
             assert.equal(release.inputs.namespace, "cert-manager");
             const values = release.inputs.values as Record<string, unknown>;
             assert.deepEqual(values.crds, { enabled: true, keep: true });
