@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, platformArgs } from "./config";
 import { IdpPlatform } from "./components/platform";
+import { IngressKind } from "./components/idp/types";
 import { lifecycleWarnings } from "./components/cluster/versions";
 import { lifecycleToday } from "./config/today";
 import pricing from "./offline/pricing.json";
@@ -13,6 +14,10 @@ export = function idpEks() {
     const prices = { standardHourly: pricing.eksControlPlaneHourly.standard, extendedHourly: pricing.eksControlPlaneHourly.extended };
     for (const w of lifecycleWarnings(config.kubernetesVersion, config.supportType, lifecycleToday(), prices)) void pulumi.log.warn(w);
     const p = new IdpPlatform(config.clusterName, platformArgs(config));
+    // The record the user must create exists only without a hosted zone and with a load balancer;
+    // an output that is always undefined would make every preview warn about it.
+    const exposed = config.idpIngress !== IngressKind.None || config.idpNlb;
+    const manualDns = !config.route53HostedZoneId && exposed ? { requiredDnsRecord: p.requiredDnsRecord } : {};
     return {
         vpcId: p.vpcId,
         vpcCidr: p.vpcCidr,
@@ -32,8 +37,8 @@ export = function idpEks() {
         region: pulumi.output(config.region),
         idpNamespace: p.idpNamespace,
         publicUrls: p.publicUrls,
-        loadBalancerHostname: p.loadBalancerHostname,
-        requiredDnsRecord: p.requiredDnsRecord,
+        ...(exposed ? { loadBalancerHostname: p.loadBalancerHostname } : {}),
+        ...manualDns,
         serviceFqdns: p.serviceFqdns,
     };
 };

@@ -6,6 +6,29 @@ import { attemptEvaluation, evaluate, skipPromiseStackTraces } from "../offline/
 import { BAD_CONFIG_CASES } from "./config/badConfigCases";
 import { RecordedResource, attemptStack, evaluateStack, programResources, stackConfig } from "./harness";
 
+describe("program: stack outputs", () => {
+    // @pulumi/pulumi runtime/stack.ts massage(): a top-level output that resolves to undefined is
+    // dropped with "Undefined value (<key>) will not show as a stack output", printed by every preview.
+    const variants: [string, Record<string, unknown>][] = [
+        ["dev", {}],
+        ["prod", {}],
+        ["prod", { "idp-eks:idpIngress": "gateway" }],
+        ["dev", { "idp-eks:idpIngress": "none", "idp-eks:idpNlb": false, "idp-eks:certManager": false, "idp-eks:ingressNginx": false }],
+    ];
+    for (const [stack, overrides] of variants) {
+        it(`${stack} ${JSON.stringify(overrides)}: no output is always undefined, so preview shows no such warning`, async () => {
+            const { warnings, outputs } = await evaluateStack(stack, overrides);
+            assert.deepEqual(warnings.filter((w) => /Undefined value/.test(w)), []);
+            for (const [key, value] of Object.entries(outputs)) assert.notEqual(value, undefined, key);
+        });
+    }
+
+    it("names the DNS record to create exactly when there is a load balancer and no hosted zone", async () => {
+        assert.ok((await evaluateStack("dev")).outputs.requiredDnsRecord);
+        assert.equal("requiredDnsRecord" in (await evaluateStack("prod")).outputs, false);
+    });
+});
+
 describe("program: the whole stack under the mocked cloud", () => {
     for (const bad of BAD_CONFIG_CASES) {
         it(`stops on ${bad.rule} before registering any resource`, async () => {
