@@ -10,7 +10,6 @@ import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import type { KeySpec } from "../config/keys";
 import { Read, Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText } from "./rules/pulumi";
 import { CloudRuleError, RuleViolation, assumedApex, checkResource, checkRun } from "./rules";
-import { ELB_HOSTED_ZONES } from "./rules/aws";
 import { overrideStackFileRewrites } from "../config/stackFile";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
@@ -377,14 +376,6 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string, caller: Moc
             // EKS's default add-on version for a Kubernetes version, as a marked placeholder.
             const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
             return { id: addonName, addonName, kubernetesVersion, version: `mock-default-for-${kubernetesVersion}` };
-        }
-        case "aws:lb/getHostedZoneId:getHostedZoneId":
-        case "aws:alb/getHostedZoneId:getHostedZoneId": {
-            // The canonical hosted zone of a load balancer type in a region, from the same table the Route53 alias rule checks.
-            const zoneRegion = (args.inputs.region as string | undefined) ?? region;
-            const zones = ELB_HOSTED_ZONES[zoneRegion];
-            if (!zones) throw new Error(`mockCloud: no ELB hosted zone known for ${zoneRegion}; add it to offline/rules/aws.ts`);
-            return { id: args.inputs.loadBalancerType === "network" ? zones[1] : zones[0] };
         }
         default:
             throw new Error(`mockCloud: unmocked invoke ${args.token}; add it to offline/mockCloud.ts`);

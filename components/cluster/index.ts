@@ -243,7 +243,8 @@ export class Cluster extends pulumi.ComponentResource {
                 parent: this,
                 // Nodes join with the network policy agent configured, and only once they can pull images
                 // (attached policies, and a route out through NAT from the private subnets).
-                dependsOn: [cluster, vpcCni, ...attachments, ...egressReady],
+                // The Pod Identity agent first too: the EBS CSI driver on these nodes gets its rights through it.
+                dependsOn: [cluster, vpcCni, podIdentityAgent, ...attachments, ...egressReady],
                 // A cluster autoscaler owns the live node count; config only sets the initial one.
                 ignoreChanges: ["scalingConfig.desiredSize"],
             });
@@ -251,7 +252,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         // CoreDNS as an EKS managed add-on (it adopts the self-managed CoreDNS EKS installs); its pods
         // need nodes, so it waits for them.
-        new aws.eks.Addon(`${name}-coredns`, {
+        const coreDns = new aws.eks.Addon(`${name}-coredns`, {
             clusterName: args.clusterName,
             addonName: EksAddon.CoreDns,
             addonVersion: addonVersion(EksAddon.CoreDns),
@@ -285,11 +286,12 @@ export class Cluster extends pulumi.ComponentResource {
         // Every Kubernetes resource uses this provider, so it is created after, and destroyed before,
         // what the controllers and workloads need: nodes, the private subnets' egress (controllers call
         // AWS APIs to delete their load balancers), Pod Identity (their credentials) and the EBS CSI
-        // driver (volumes detach and are deleted by it).
+        // driver (volumes detach and are deleted by it), and CoreDNS (the controllers resolve the AWS
+        // endpoints by name).
         this.provider = new k8s.Provider(`${name}-k8s`, {
             kubeconfig: cluster.kubeconfigJson,
             enableServerSideApply: true,
-        }, { parent: this, dependsOn: [...nodeGroups, ...egressReady, podIdentityAgent, ebsCsiDriver] });
+        }, { parent: this, dependsOn: [...nodeGroups, ...egressReady, podIdentityAgent, ebsCsiDriver, coreDns] });
         this.podIdentityAgent = podIdentityAgent;
         this.ebsCsiDriver = ebsCsiDriver;
         this.controlPlaneLogGroupName = logGroup.name;

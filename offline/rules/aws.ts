@@ -2,6 +2,7 @@
 // cites where AWS defines it (the service's API reference or quota page). Pure: recorded
 // resources in, violations out.
 import { ResourceView, RuleViolation, showValue } from "./types";
+import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../components/idp/dns";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
@@ -259,20 +260,6 @@ function pulumiEksChildViolations(r: ResourceView): RuleViolation[] {
 
 // --- rules across resources ---------------------------------------------------------------
 
-/**
- * Canonical hosted zone ids of Elastic Load Balancing per region (AWS General Reference,
- * "Elastic Load Balancing endpoints and quotas"): [ALB/CLB, NLB].
- */
-export const ELB_HOSTED_ZONES: Readonly<Record<string, readonly [string, string]>> = {
-    "us-east-1": ["Z35SXDOTRQ7X7K", "Z26RNL4JYFTOTI"],
-    "us-east-2": ["Z3AADJGX6KTTL2", "ZLMOA37VPKANP"],
-    "us-west-1": ["Z368ELLRRE2KJ0", "Z24FKFUX50B4VW"],
-    "us-west-2": ["Z1H1FL5HABSF5", "Z18D5FSROUN65G"],
-    "eu-west-1": ["Z32O12XQLNTSW2", "Z2IFOLAFXWLO4F"],
-    "eu-central-1": ["Z215JYRZR1TBD5", "Z3F0SRJ5LGBH90"],
-    "ap-southeast-1": ["Z1LMS91P8CMLE5", "ZKVM4W9LS7TM"],
-    "ap-northeast-1": ["Z14GRHDCWA56QT", "Z31USIVHYNEOWT"],
-};
 
 /** The load balancer kind and region an ELB DNS name belongs to: ALB `x.<region>.elb.amazonaws.com`, NLB `x.elb.<region>.amazonaws.com`. */
 export function elbDnsTarget(dns: string): { kind: "alb" | "nlb"; region: string } | undefined {
@@ -306,9 +293,11 @@ export function route53Violations(resources: readonly ResourceView[], zoneName: 
         ((r.inputs.aliases ?? []) as Obj[]).forEach((alias, i) => {
             if (!known(alias?.name) || !known(alias?.zoneId)) return;
             const target = elbDnsTarget(alias.name);
-            const zones = target && ELB_HOSTED_ZONES[target.region];
-            if (!target || !zones) return;
-            const expected = target.kind === "alb" ? zones[0] : zones[1];
+            if (!target) return;
+            // The program's table (AWS General Reference, "Elastic Load Balancing endpoints and quotas"); a
+            // region it lacks is refused by config before anything is registered.
+            const expected = ELB_HOSTED_ZONE_IDS[target.kind === "alb" ? LoadBalancerType.Application : LoadBalancerType.Network][target.region];
+            if (!expected) return;
             if (alias.zoneId !== expected) out.push({ resource: r.urn, property: `aliases[${i}].zoneId`, value: showValue(alias.zoneId), rule: `an alias to the ${target.kind === "alb" ? "Application" : "Network"} Load Balancer ${alias.name} must carry that load balancer's canonical hosted zone ${expected} (${target.region})`, source: "AWS General Reference, Elastic Load Balancing endpoints (canonical hosted zone IDs); Route 53 API Reference, AliasTarget HostedZoneId" });
         });
         if (r.inputs.aliases && r.inputs.records) out.push({ resource: r.urn, property: "records", value: showValue(r.inputs.records), rule: "an alias record has no records (values) of its own", source: "Route 53 API Reference, ResourceRecordSet (AliasTarget excludes ResourceRecords)" });

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { MOCK_CALLER_ARN, PROJECT_ROOT, attemptEvaluation, evaluate, readStackConfig } from "../../offline/mockCloud";
 import { platformArgs, validateConfig } from "../../config";
 import { IdpPlatform } from "../../components/platform";
+import { LoadBalancerType, canonicalHostedZoneId } from "../../components/idp/dns";
 import { CloudRuleError, RuleViolation, formatViolation } from "../../offline/rules";
 import { clusterViolations } from "../../offline/rules/kubernetes";
 import { stackConfig } from "../harness";
@@ -191,12 +192,12 @@ describe("mocked cloud: Pod Security Admission on the shipped IdP", () => {
 });
 
 describe("mocked cloud: load balancer hosted zones", () => {
-    it("answers aws.lb.getHostedZoneId from the table the Route53 alias rule checks, so an alias built from it passes", async () => {
+    it("accepts an alias to an NLB in the NLB zone of its region and refuses one in the ALB zone", async () => {
         const attempt = await attemptEvaluation({
             stack: "dev",
             config: stackConfig("dev"),
             program: () => {
-                const zone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "network" });
+                const zone = { id: canonicalHostedZoneId(LoadBalancerType.Network, "us-east-1") };
                 new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId: zone.id, evaluateTargetHealth: true }] });
             },
         });
@@ -205,7 +206,7 @@ describe("mocked cloud: load balancer hosted zones", () => {
             stack: "dev",
             config: stackConfig("dev"),
             program: () => {
-                const zone = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application" });
+                const zone = { id: canonicalHostedZoneId(LoadBalancerType.Application, "us-east-1") };
                 new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId: zone.id, evaluateTargetHealth: true }] });
             },
         });

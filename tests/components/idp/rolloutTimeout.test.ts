@@ -66,4 +66,11 @@ describe("idp: the Deployment's await timeout", () => {
         const seconds = deploymentAwaitSeconds({ ...prodLike, maxReplicas: 2, gates: [] });
         assert.deepEqual(awaitOf(dep), { create: `${seconds}s`, update: `${seconds}s` });
     });
+
+    it("the ALB Gateway's target group gates the pods like the ALB Ingress's (LBC v3.5.0 readiness gates cover Gateway target groups)", async () => {
+        const gateway = await evaluateStack("prod", { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false });
+        const seconds = deploymentAwaitSeconds({ ...prodLike, gates: [ReadinessGate.Alb] });
+        assert.notEqual(seconds, deploymentAwaitSeconds({ ...prodLike, gates: [] }), "the gate must count");
+        assert.deepEqual(awaitOf(only(gateway.resources, "kubernetes:apps/v1:Deployment")), { create: `${seconds}s`, update: `${seconds}s` });
+    });
 });

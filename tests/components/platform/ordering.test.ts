@@ -51,12 +51,18 @@ describe("platform: create and destroy order", () => {
             for (const ng of ofType(resources, "aws:eks/nodeGroup:NodeGroup")) for (const r of routes) assert.ok(waitsFor(resources, ng, r), `${ng.name} must wait for ${r.name}`);
         });
 
-        it(`${stack}: every Kubernetes object and controller is created after, and destroyed before, egress, the Pod Identity agent and the EBS CSI driver`, () => {
-            // On destroy the load balancer controller deletes its NLBs/ALBs through the AWS API (needs NAT
-            // egress and its Pod Identity credentials; LBC#1879: otherwise they leak and the VPC cannot be
-            // deleted), and volumes are detached and deleted by the EBS CSI driver.
+        it(`${stack}: node groups join after the Pod Identity agent, which the add-ons on them (EBS CSI) take their AWS rights from`, () => {
             const { resources } = stacks[stack];
-            const needed = [...egress(resources), addon(resources, "eks-pod-identity-agent"), addon(resources, "aws-ebs-csi-driver")];
+            for (const ng of ofType(resources, "aws:eks/nodeGroup:NodeGroup")) assert.ok(waitsFor(resources, ng, addon(resources, "eks-pod-identity-agent")), ng.name);
+        });
+
+        it(`${stack}: every Kubernetes object and controller is created after, and destroyed before, egress, the Pod Identity agent, CoreDNS and the EBS CSI driver`, () => {
+            // On destroy the load balancer controller deletes its NLBs/ALBs through the AWS API (needs NAT
+            // egress, its Pod Identity credentials and CoreDNS to resolve the AWS endpoints; LBC#1879:
+            // otherwise they leak and the VPC cannot be deleted), and volumes are detached and deleted by
+            // the EBS CSI driver.
+            const { resources } = stacks[stack];
+            const needed = [...egress(resources), addon(resources, "eks-pod-identity-agent"), addon(resources, "coredns"), addon(resources, "aws-ebs-csi-driver")];
             const objects = kubernetesObjects(resources);
             assert.ok(objects.some((o) => o.type === "kubernetes:helm.sh/v3:Release"), "the controllers are among them");
             for (const o of objects) for (const n of needed) assert.ok(waitsFor(resources, o, n), `${o.name} must wait for ${n.name}`);

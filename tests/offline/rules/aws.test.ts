@@ -1,21 +1,11 @@
 import * as assert from "node:assert/strict";
 import { ResourceView } from "../../../offline/rules/types";
-import { ELB_HOSTED_ZONES, accessEntryViolations, arnViolations, creatorPrincipal, elbDnsTarget, pulumiEksChildNames, resourceViolations, route53Violations } from "../../../offline/rules/aws";
-import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../../components/idp/dns";
+import { accessEntryViolations, arnViolations, creatorPrincipal, elbDnsTarget, pulumiEksChildNames, resourceViolations, route53Violations } from "../../../offline/rules/aws";
 
 const res = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs });
 const region = "us-east-1";
 
 describe("offline rules: AWS", () => {
-    it("the rule's canonical hosted zones and the program's (components/idp/dns.ts) agree in every region both list", () => {
-        // Two copies on purpose: the rule checks the program against its own reading of AWS's table
-        // ("Elastic Load Balancing endpoints and quotas"); a typo in either shows here.
-        for (const [r, [alb, nlb]] of Object.entries(ELB_HOSTED_ZONES)) {
-            assert.equal(ELB_HOSTED_ZONE_IDS[LoadBalancerType.Application][r], alb, `ALB ${r}`);
-            assert.equal(ELB_HOSTED_ZONE_IDS[LoadBalancerType.Network][r], nlb, `NLB ${r}`);
-        }
-    });
-
     describe("names", () => {
         it("counts Pulumi's auto-name suffix (a hyphen and 7 characters) against IAM's 64-character role limit", () => {
             // IAM CreateRole RoleName: 1-64 characters. 56 + 8 = 64 fits; 57 + 8 does not.
