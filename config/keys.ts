@@ -104,11 +104,13 @@ export const configKeys = {
     publicAccessCidrs: key("array", "CIDRs allowed to reach the public API endpoint. Required when endpointPublicAccess is true; nothing is opened implicitly.", v.optional(rule.uniqueList(rule.cidr))),
     controlPlaneLogTypes: key("array", "Control plane logs sent to CloudWatch: api, audit, authenticator, controllerManager, scheduler.", v.optional(rule.uniqueList(rule.oneOf(ControlPlaneLogType)), () => [ControlPlaneLogType.Api, ControlPlaneLogType.Audit, ControlPlaneLogType.Authenticator])),
     controlPlaneLogRetentionDays: key("integer", "Days CloudWatch keeps control plane logs (log group /aws/eks/<clusterName>/cluster, created before the cluster): one of CloudWatch's values 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.", v.optional(v.pipe(v.number(), v.check((n) => (CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(n), `is not a CloudWatch Logs retention period (expected one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")} days)`)), 90)),
+    importControlPlaneLogGroup: key("boolean", "Adopt the control plane log group EKS already made for an existing cluster (pulumi import) instead of creating it; turn off and up again once imported, to apply the retention.", v.optional(v.boolean(), false)),
     secretsEncryption: key("boolean", "Envelope-encrypt Kubernetes Secrets with KMS (a key is created unless secretsKmsKeyArn is set).", v.optional(v.boolean(), true)),
     secretsKmsKeyArn: key("string", "Existing KMS key for secrets encryption instead of a created one.", v.optional(rule.kmsKeyArn)),
     deletionProtection: key("boolean", "EKS deletion protection, and Pulumi `protect` on the cluster and its KMS key.", v.optional(v.boolean(), true)),
     adminPrincipalArns: key("array", "IAM roles/users given cluster-admin through EKS access entries, one per principal; the identity that created the cluster is admin already and gets none.", v.optional(rule.uniqueList(rule.iamPrincipalArn), () => [])),
 
+    clusterCreatorArn: key("string", "IAM principal that created the cluster (admin through EKS's creator grant, so it gets no access entry), when that is not the identity running the first up of this version. Default: that identity.", v.optional(rule.iamPrincipalArn)),
     // --- managed node group
     nodeInstanceTypes: key("array", "Instance types of the managed node group (several help SPOT capacity).", v.optional(v.pipe(rule.uniqueList(rule.instanceType), v.minLength(1, "is empty (expected at least one instance type)")), () => ["m6i.large"])),
     nodeCapacityType: key("string", "ON_DEMAND or SPOT.", v.optional(rule.oneOf(CapacityType), CapacityType.OnDemand)),

@@ -192,6 +192,7 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     workloadProblems(c, region, add, present);
     cloudProblems(c, region, add);
     internalLoadBalancerProblems(c, add);
+    externalDatastoreCidrProblems(c, add);
     return problems;
 }
 
@@ -317,6 +318,29 @@ function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
 }
 
 /**
+ * External datastore CIDRs become the IdP's egress policy on the datastore's port: one overlapping a
+ * subnet of the cluster would open that port to what lives there (pods, load balancers, the control
+ * plane), and a managed datastore's subnets can never be the cluster's own (CreateSubnet refuses
+ * overlapping subnets, so planned subnets would also fail to create beside it).
+ */
+function externalDatastoreCidrProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
+    if (c.databaseMode !== DatabaseMode.External || !c.idpNetworkPolicies) return;
+    const tiers = subnetCidrs(c);
+    const subnets = [
+        ...tiers.publicSubnetCidrs.map((cidr) => ({ cidr, tier: "public" })),
+        ...tiers.privateSubnetCidrs.map((cidr) => ({ cidr, tier: "private" })),
+        ...tiers.intraSubnetCidrs.map((cidr) => ({ cidr, tier: "intra" })),
+    ];
+    for (const k of ["externalPostgresCidrs", "externalRedisCidrs"] as const) {
+        (c[k] ?? []).forEach((range, index) => {
+            const block = parseCidr(range);
+            const clash = block && subnets.find((s) => parseCidr(s.cidr) && cidrsOverlap(block, parseCidr(s.cidr)!));
+            if (clash) add(`${k}[${index}]` as ConfigKey, `${show(range)} overlaps the cluster's ${clash.tier} subnet ${clash.cidr} (planned from vpcCidr, availabilityZones and subnetLayout, or the existing*SubnetCidrs): the IdP's egress policy would open the datastore port to it; give the datastore endpoint's own subnets`);
+        });
+    }
+}
+
+/**
  * NetworkPolicies admit load balancers by their subnets; an internal one is only told apart from
  * the pods when it sits in intra subnets. Each internal scheme that a policy would have to admit
  * is named.
@@ -325,7 +349,7 @@ function internalLoadBalancerProblems(c: ConfigValues, add: (k: ConfigKey, messa
     const problem = internalLoadBalancerProblem(subnetCidrs(c));
     if (!problem) return;
     const internal = LoadBalancerScheme.Internal;
-    if (c.idpNetworkPolicies && c.idpIngress === IngressKind.Alb && c.idpAlbScheme === internal) add("idpAlbScheme", `is internal with idpNetworkPolicies on: ${problem}`);
+    if (c.idpNetworkPolicies && (c.idpIngress === IngressKind.Alb || c.idpIngress === IngressKind.Gateway) && c.idpAlbScheme === internal) add("idpAlbScheme", `is internal with idpNetworkPolicies on: ${problem}`);
     if (c.idpNetworkPolicies && c.idpNlb && c.idpNlbScheme === internal) add("idpNlbScheme", `is internal with idpNetworkPolicies on: ${problem}`);
     if (c.addonNetworkPolicies && c.ingressNginx && c.ingressNginxScheme === internal) add("ingressNginxScheme", `is internal with addonNetworkPolicies on: ${problem}`);
 }

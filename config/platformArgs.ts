@@ -100,10 +100,12 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             publicAccessCidrs: c.publicAccessCidrs,
             controlPlaneLogTypes: c.controlPlaneLogTypes,
             controlPlaneLogRetentionDays: c.controlPlaneLogRetentionDays,
+            importControlPlaneLogGroup: c.importControlPlaneLogGroup,
             secretsEncryption: c.secretsEncryption,
             secretsKmsKeyArn: c.secretsKmsKeyArn,
             deletionProtection: c.deletionProtection,
             adminPrincipalArns: c.adminPrincipalArns,
+            clusterCreatorArn: c.clusterCreatorArn,
             networkPolicyEnforcement: c.networkPolicyEnforcement,
             metricsServer: c.metricsServer,
             nodeGroups: [{

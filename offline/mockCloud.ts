@@ -43,6 +43,8 @@ export interface RecordedResource {
     aliasTypes: string[];
     /** Previous URNs this resource answers to, resolved from its alias specs. */
     aliasUrns?: string[];
+    /** The `import` option: the cloud id an existing resource is adopted from; absent when none is. */
+    importId?: string;
     /** customTimeouts given (Go durations, e.g. "900s"); absent when none is. */
     customTimeouts?: { create?: string; update?: string; delete?: string };
     /** Inputs as sent to the engine; secrets shown as "[secret]", unknowns as "[unknown]". */
@@ -489,6 +491,7 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
                 // eslint-disable-next-line @typescript-eslint/no-explicit-any
                 aliasUrns: req.getAliasesList().map((a: any) => aliasUrn(a, req.getType(), req.getName(), req.getParent())).filter((u: string | undefined) => !!u).sort(),
                 inputs: readable(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                ...(req.getImportid() ? { importId: req.getImportid() } : {}),
                 ...(req.getCustomtimeouts() ? { customTimeouts: Object.fromEntries(Object.entries(req.getCustomtimeouts().toObject()).filter(([, t]) => t)) } : {}),
             });
             violations.push(...checkResource(resources.get(urn)!, ctx));

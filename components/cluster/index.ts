@@ -41,6 +41,13 @@ export interface ClusterSettings {
      * before the cluster (one of CLOUDWATCH_RETENTION_DAYS; default 90).
      */
     controlPlaneLogRetentionDays?: number;
+    /**
+     * Adopt the log group EKS already made for an existing cluster that has logged before (Pulumi's
+     * `import` option; creating it would fail with ResourceAlreadyExistsException). An import must
+     * match the live group, which EKS creates with no retention and no tags, so both are left out
+     * while this is on: turn it off and `up` again once imported to apply them.
+     */
+    importControlPlaneLogGroup?: boolean;
     /** Envelope-encrypt Secrets with KMS. */
     secretsEncryption: boolean;
     /** Use this KMS key instead of creating one. */
@@ -53,6 +60,12 @@ export interface ClusterSettings {
      * no entry of its own (see `clusterCreatorArn`).
      */
     adminPrincipalArns: string[];
+    /**
+     * The IAM principal (role ARN for an assumed role) that created the cluster, when it is not the
+     * identity running the first `pulumi up` of this version (an existing cluster upgraded by another
+     * identity). Unset: that identity, recorded once in a Stash.
+     */
+    clusterCreatorArn?: string;
     nodeGroups: NodeGroupArgs[];
     /** Run the VPC CNI network policy agent; without it EKS ignores every NetworkPolicy. */
     networkPolicyEnforcement: boolean;
@@ -133,11 +146,16 @@ export class Cluster extends pulumi.ComponentResource {
 
         // Created before the cluster, so EKS writes into it instead of creating it with no expiry and
         // leaving it behind on destroy.
+        const logGroupName = controlPlaneLogGroupName(args.clusterName);
+        const adoptLogGroup = args.importControlPlaneLogGroup ?? false;
+        if (adoptLogGroup) {
+            void pulumi.log.warn(`importControlPlaneLogGroup: adopting ${logGroupName} as EKS made it (no retention, no tags); once imported, turn it off and run up again to apply the retention and tags`, this);
+        }
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-            name: controlPlaneLogGroupName(args.clusterName),
-            retentionInDays: args.controlPlaneLogRetentionDays ?? 90,
-            tags,
-        }, { parent: this, protect: args.deletionProtection });
+            name: logGroupName,
+            retentionInDays: adoptLogGroup ? undefined : args.controlPlaneLogRetentionDays ?? 90,
+            tags: adoptLogGroup ? undefined : tags,
+        }, { parent: this, protect: args.deletionProtection, import: adoptLogGroup ? logGroupName : undefined });
 
         const cluster = new eks.Cluster(name, {
             name: args.clusterName,
@@ -335,7 +353,8 @@ export class Cluster extends pulumi.ComponentResource {
         // Concepts, "Stash"; pulumi/pulumi pkg/resource/deploy/builtins.go: Create, previews included,
         // copies input to output, Update keeps the old output): the creator, not whoever runs this
         // deployment, and known in the first preview too.
-        const creator = new pulumi.Stash(`${name}-creator`, { input: principal }, { parent: this }).output as pulumi.Output<string>;
+        const stashed = new pulumi.Stash(`${name}-creator`, { input: principal }, { parent: this }).output as pulumi.Output<string>;
+        const creator = args.clusterCreatorArn ? pulumi.output(args.clusterCreatorArn) : stashed;
         const clusterName = cluster.eksCluster.name;
         const policyArn = pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`;
         return creator.apply((creatorArn: string) => {

@@ -99,6 +99,19 @@ describe("cluster: EKS per stack", () => {
         assert.equal(stash.inputs.input, deployer);
     });
 
+    it("clusterCreatorArn names the creator when another identity runs the upgrade, so that identity keeps its entry", async () => {
+        // An existing cluster upgraded by CI: the Stash would record the CI role as the creator and drop
+        // its entry, leaving it without access after the run; the configured creator is used instead.
+        const ci = "arn:aws:iam::111122223333:role/ci/deployer";
+        const run = await evaluate({
+            stack: "prod",
+            config: stackConfig("prod", { "idp-eks:adminPrincipalArns": [A, ci], "idp-eks:clusterCreatorArn": B }),
+            caller: { arn: "arn:aws:sts::111122223333:assumed-role/deployer/gha-1", issuerArn: ci },
+        });
+        assert.deepEqual(Object.keys(adminResources(run.resources)).sort(), [A, ci].sort());
+        assert.equal(run.outputs.clusterCreatorArn, B);
+    });
+
     it("builds managed node groups from config: instance types, capacity, scaling, labels, taints", async () => {
         const devNodes = only(dev.resources, "aws:eks/nodeGroup:NodeGroup");
         assert.deepEqual(devNodes.inputs.instanceTypes, ["t4g.medium"]);
@@ -177,6 +190,20 @@ describe("cluster: EKS per stack", () => {
             assert.equal(group.protect, cluster.protect, "protected like the cluster");
         });
     }
+
+    it("importControlPlaneLogGroup adopts the group EKS made for a cluster that already logged, matching it (no retention, no tags)", async () => {
+        // CloudWatch Logs CreateLogGroup fails with ResourceAlreadyExistsException for an existing group;
+        // Pulumi's import option adopts it instead, and fails unless the inputs match the live group,
+        // which EKS creates with no retention policy and no tags (EKS User Guide, control plane logs).
+        const run = await evaluateStack("prod", { "idp-eks:importControlPlaneLogGroup": true });
+        const group = only(run.resources, "aws:cloudwatch/logGroup:LogGroup");
+        assert.equal(group.importId, "/aws/eks/idp-prod/cluster");
+        assert.equal(group.inputs.retentionInDays, undefined);
+        assert.equal(group.inputs.tags, undefined);
+        assert.ok(run.warnings.some((w) => /importControlPlaneLogGroup/.test(w)));
+        // Off (the default and a new stack): created with retention and tags, nothing imported.
+        assert.equal(only(prod.resources, "aws:cloudwatch/logGroup:LogGroup").importId, undefined);
+    });
 
     it("prod: secrets encrypted with a rotating KMS key; deletion protection and protect on cluster and key", () => {
         const cluster = only(prod.resources, "eks:index:Cluster");
