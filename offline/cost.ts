@@ -199,7 +199,7 @@ export function estimateCost(resources: readonly RecordedResource[], pricing: Pr
 }
 
 /** cost.txt: one line per billable resource, fixed-width columns, totals, then what is left out. */
-export function renderCost(report: CostReport, pricing: Pricing = PRICING): string {
+export function renderCost(report: CostReport, pricing: Pricing = PRICING, stackRegion?: string): string {
     const header = ["item", "unit price", "quantity", "monthly"];
     const rows = report.lines.map((l) => [l.item, l.unit, l.quantity, money(l.monthly)]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -208,6 +208,8 @@ export function renderCost(report: CostReport, pricing: Pricing = PRICING): stri
     const totalRow = (label: string, amount: number) => row([label, "", "", money(amount)]);
     return [
         `Monthly cost estimate (${pricing.currency}): ${pricing.region} list prices as of ${pricing.asOf}, ${pricing.hoursPerMonth} hours a month (offline/pricing.json)`,
+        // The table has one region's prices; say so rather than pass them off as another region's.
+        ...(stackRegion && stackRegion !== pricing.region ? [`This stack deploys to ${stackRegion}: its prices differ from ${pricing.region}'s, so read the figures as an approximation.`] : []),
         "",
         row(header),
         ...rows.map(row),

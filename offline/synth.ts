@@ -8,7 +8,16 @@ import { estimateCost, renderCost } from "./cost";
 
 /** What resources.json holds for each resource. */
 export function resourceEntry(r: RecordedResource) {
-    return { urn: r.urn, type: r.type, name: r.name, parent: r.parent, provider: r.provider, dependencies: r.dependencies, protect: r.protect, inputs: r.inputs };
+    // Resource options that change what an up does are shown where set, so a PR diff shows them too.
+    return {
+        urn: r.urn, type: r.type, name: r.name, parent: r.parent, provider: r.provider, dependencies: r.dependencies, protect: r.protect,
+        ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
+        ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+        ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+        ...(r.customTimeouts ? { customTimeouts: r.customTimeouts } : {}),
+        ...(r.importId ? { importId: r.importId } : {}),
+        inputs: r.inputs,
+    };
 }
 
 /** Kubernetes objects the stack declares: custom kubernetes:* resources other than Helm releases. */
@@ -46,7 +55,7 @@ export function renderSynth(evaluation: Evaluation): SynthFiles {
         "resources.json": JSON.stringify(evaluation.resources.map(resourceEntry), null, 2) + "\n",
         "manifests.yaml": objects.map((o) => "---\n" + dump(o, { lineWidth: -1, noRefs: true, quotingType: "\"" })).join(""),
         "reachability.txt": reachability(evaluation),
-        "cost.txt": evaluation.resources.some((r) => r.type === "eks:index:Cluster") ? renderCost(estimateCost(evaluation.resources)) : "",
+        "cost.txt": evaluation.resources.some((r) => r.type === "eks:index:Cluster") ? renderCost(estimateCost(evaluation.resources), undefined, evaluation.outputs.region as string | undefined) : "",
     };
 }
 

@@ -112,4 +112,10 @@ describe("offline: cost estimate", () => {
         assert.match(text, /^Total, all on demand +\$188\.09$/m);
         assert.match(text, /^ {2}- data transfer out of AWS and between zones, usage-based$/m);
     });
+
+    it("says when the stack's region is not the pricing table's, instead of passing us-east-1 prices off as its own", async () => {
+        const elsewhere = await evaluateStack("dev", { "aws:region": "eu-west-1", "idp-eks:availabilityZones": ["eu-west-1a", "eu-west-1b"] });
+        assert.match(renderSynth(elsewhere)["cost.txt"], /^This stack deploys to eu-west-1: its prices differ from us-east-1's/m);
+        assert.doesNotMatch(renderSynth(await shippedStack("dev"))["cost.txt"], /This stack deploys to/);
+    });
 });

@@ -27,9 +27,18 @@ describe("offline synth", () => {
             const first = fs.readFileSync(file, "utf8");
             await synthStack(stack, outDir);
             assert.equal(fs.readFileSync(file, "utf8"), first);
-            const entries = JSON.parse(first) as { urn: string }[];
+            const entries = JSON.parse(first) as { urn: string; type: string; customTimeouts?: unknown }[];
             assert.deepEqual(entries.map((e) => e.urn), entries.map((e) => e.urn).sort());
-            assert.deepEqual(Object.keys(entries[0]), ["urn", "type", "name", "parent", "provider", "dependencies", "protect", "inputs"]);
+            // The README's fields, in its order; the options that change what an up does only where set.
+            const documented = ["urn", "type", "name", "parent", "provider", "dependencies", "protect", "ignoreChanges", "retainOnDelete", "deleteBeforeReplace", "customTimeouts", "importId", "inputs"];
+            const optional = ["ignoreChanges", "retainOnDelete", "deleteBeforeReplace", "customTimeouts", "importId"];
+            for (const e of entries) {
+                const keys = Object.keys(e);
+                assert.deepEqual(keys, documented.filter((k) => keys.includes(k)), e.urn);
+                assert.deepEqual(documented.filter((k) => !optional.includes(k) && !keys.includes(k)), [], e.urn);
+            }
+            const deployment = entries.find((e) => e.type === "kubernetes:apps/v1:Deployment");
+            assert.ok(deployment?.customTimeouts, "the Deployment's await timeout shows in the diff");
             assert.ok(fs.existsSync(path.join(outDir, stack, "manifests.yaml")));
         });
     }

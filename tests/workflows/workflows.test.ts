@@ -15,6 +15,13 @@ const actionlint = (pattern: string) =>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const workflow = (name: string): any => parseYaml(fs.readFileSync(path.join(WORKFLOWS, name), "utf8"));
 
+/** The dev stack's synth files, with config overrides, as `npm run synth` writes them into `dir`. */
+async function writeDevSynth(dir: string, overrides: Record<string, unknown>): Promise<void> {
+    const files = renderSynth(await evaluate({ stack: "dev", config: stackConfig("dev", overrides) }));
+    fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, "dev", name), content);
+}
+
 describe("CI and the README", () => {
     const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
     /** The commands of the first sh block after `heading`. */
@@ -126,13 +133,8 @@ describe("workflows", () => {
     it("the synth-diff step reports exactly what changed between two synth outputs", async () => {
         const dirs = ["base", "head"].map((d) => fs.mkdtempSync(path.join(os.tmpdir(), `synth-${d}-`)));
         try {
-            const write = async (dir: string, overrides: Record<string, unknown>) => {
-                const files = renderSynth(await evaluate({ stack: "dev", config: stackConfig("dev", overrides) }));
-                fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
-                for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, "dev", name), content);
-            };
-            await write(dirs[0], {});
-            await write(dirs[1], { "idp-eks:idpReplicas": 3 });
+            await writeDevSynth(dirs[0], {});
+            await writeDevSynth(dirs[1], { "idp-eks:idpReplicas": 3 });
             const diffs = diffSynthDirs(dirs[0], dirs[1]);
             assert.deepEqual(diffs.map((d) => d.file), ["dev/manifests.yaml", "dev/resources.json"]);
             const markdown = renderMarkdown(diffs);
@@ -151,14 +153,9 @@ describe("workflows", () => {
         assert.match(diffStep.run, /npm run -s synth-diff -- "\$RUNNER_TEMP\/base" "\$RUNNER_TEMP\/head" > "\$RUNNER_TEMP\/comment\/synth-diff\.md"/);
         const dirs = ["base", "head"].map((d) => fs.mkdtempSync(path.join(os.tmpdir(), `synth-${d}-`)));
         try {
-            const write = async (dir: string, overrides: Record<string, unknown>) => {
-                const files = renderSynth(await evaluate({ stack: "dev", config: stackConfig("dev", overrides) }));
-                fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
-                for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, "dev", name), content);
-            };
-            await write(dirs[0], {});
+            await writeDevSynth(dirs[0], {});
             // A third Spot node: 3 x 0.0336 x 0.42 x 730 = $30.91 instead of $20.60 (on demand $73.58 instead of $49.06), and its 20 GiB root volume ($1.60).
-            await write(dirs[1], { "idp-eks:nodeDesiredSize": 3 });
+            await writeDevSynth(dirs[1], { "idp-eks:nodeDesiredSize": 3 });
             const diffs = diffSynthDirs(dirs[0], dirs[1]);
             assert.ok(diffs.some((d) => d.file === "dev/cost.txt"));
             const markdown = renderMarkdown(diffs, COMMENT_LIMIT, costChanges(dirs[0], dirs[1]));
