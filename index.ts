@@ -6,7 +6,7 @@ import { IdpPlatform } from "./components/platform";
 import { IngressKind } from "./components/idp/types";
 import { lifecycleWarnings } from "./components/cluster/versions";
 import { lifecycleToday } from "./config/today";
-import pricing from "./offline/pricing.json";
+import pricing from "./components/cluster/eks-pricing.json";
 
 export = function idpEks() {
     const config = loadConfig();

@@ -18,16 +18,16 @@ import { LBC_GATEWAY_CRD_VERSIONS } from "../components/addons/gatewayApi";
 import { awsRegion } from "./rules";
 import { derivedNameProblems } from "./derivedNames";
 import { stackFileRewrites, rewriteHint, Rewrite } from "./stackFile";
-import { escapeText, showValue } from "../offline/rules/types";
-import { parseArn, partitionOf } from "../offline/rules/aws";
-import { parseQuantity } from "../offline/rules/kubernetes";
+import { escapeText, showValue } from "./values";
+import { parseArn, partitionOf } from "./arn";
+import { parseQuantity } from "./quantity";
 import { subnetCidrs } from "./subnets";
 import type { PlatformConfig } from "./platformConfig";
 
 export type { PlatformConfig } from "./platformConfig";
 import { lifecycleToday } from "./today";
 import { ChartRangeKey, versionProblems } from "../components/cluster/versions";
-import pricing from "../offline/pricing.json";
+import pricing from "../components/cluster/eks-pricing.json";
 
 export const REGION_KEY = "aws:region";
 

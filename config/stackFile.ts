@@ -4,9 +4,9 @@
 // hands over what it read instead.
 import * as fs from "fs";
 import * as path from "path";
-import { Rewrite, readStackFile, rewrites } from "../offline/rules/pulumi";
+import { Rewrite, readStackFile, rewrites } from "./stackYaml";
 
-export { Rewrite, rewriteHint } from "../offline/rules/pulumi";
+export { Rewrite, rewriteHint } from "./stackYaml";
 
 let override: Record<string, Rewrite> | undefined;
 

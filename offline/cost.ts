@@ -2,7 +2,7 @@
 // evaluation) and the pricing table (pricing.json). Pure: the same resources give the same text.
 import { RecordedResource } from "./mockCloud";
 import { SupportStatus, supportStatus } from "../components/cluster/versions";
-import defaultPricing from "./pricing.json";
+import defaultPricing from "./pricingTable";
 
 export type Pricing = typeof defaultPricing;
 export const PRICING: Pricing = defaultPricing;

@@ -8,7 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 // js-yaml: the Pulumi SDK already loads it, so reading stack files costs no extra module load.
 import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import type { KeySpec } from "../config/keys";
-import { Read, Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText } from "./rules/pulumi";
+import { Read } from "./rules/pulumi";
+import { Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText } from "../config/stackYaml";
 import { CloudRuleError, RuleViolation, assumedApex, checkResource, checkRun } from "./rules";
 import { overrideStackFileRewrites } from "../config/stackFile";
 

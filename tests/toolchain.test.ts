@@ -107,4 +107,45 @@ describe("toolchain: imports run one way", () => {
             .filter((f) => /from\s+["'][./]*\/cli\/|require\(["'][./]*\/cli\//.test(fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8")));
         assert.deepEqual(offenders, []);
     });
+
+    // The program (what `pulumi up` runs and the component package ships) stands on its own: the
+    // offline tooling imports it, never the other way round.
+    const PROGRAM = ["index.ts", "program.js", "config", "components"];
+    const FORBIDDEN = ["offline", "cli", "tests"];
+    const programFiles = (): string[] => PROGRAM.flatMap((entry) =>
+        fs.statSync(path.join(PROJECT_ROOT, entry)).isDirectory()
+            ? fs.readdirSync(path.join(PROJECT_ROOT, entry), { recursive: true, encoding: "utf8" }).filter((f) => /\.(ts|js|cjs|mjs)$/.test(f)).map((f) => path.join(entry, f))
+            : [entry]);
+    /** Relative module specifiers of a source (import/export ... from, side-effect import, import(), require()) that land in a forbidden folder. */
+    const forbiddenImports = (file: string, text: string): string[] =>
+        [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["'`]([^"'`]+)["'`]/gm)]
+            .map((m) => m[1])
+            .filter((spec) => spec.startsWith(".") || path.isAbsolute(spec))
+            .filter((spec) => FORBIDDEN.includes(path.relative(PROJECT_ROOT, path.resolve(PROJECT_ROOT, path.dirname(file), spec)).split(path.sep)[0]))
+            .map((spec) => `${file}: ${spec}`);
+
+    it("the program (index.ts, program.js, config/, components/) never imports offline/, cli/ or tests/", () => {
+        const files = programFiles();
+        assert.ok(files.includes(path.join("config", "loadConfig.ts")) && files.includes("index.ts") && files.includes("program.js"), "the program's sources were found");
+        const offenders = files.flatMap((f) => forbiddenImports(f, fs.readFileSync(path.join(PROJECT_ROOT, f), "utf8")));
+        assert.deepEqual(offenders, []);
+    });
+
+    it("that check fails on each way a program file could import the offline tooling, the command lines or the tests", () => {
+        const planted = [
+            'import pricing from "../offline/pricing.json";',
+            "import { escapeText, showValue } from '../offline/rules/types';",
+            'import {\n    parseArn,\n} from "../offline/rules/aws";',
+            'export { Rewrite } from "../offline/rules/pulumi";',
+            'import "../cli/netpol";',
+            'const { evaluate } = await import("../offline/mockCloud");',
+            'const harness = require("../tests/harness");',
+        ];
+        for (const line of planted) assert.equal(forbiddenImports(path.join("config", "loadConfig.ts"), line).length, 1, line);
+        assert.deepEqual(forbiddenImports("index.ts", 'import pricing from "./offline/pricing.json";'), ['index.ts: ./offline/pricing.json']);
+        assert.deepEqual(forbiddenImports(path.join("components", "cluster", "versions.ts"), 'import { x } from "../../tests/harness";'), [`${path.join("components", "cluster", "versions.ts")}: ../../tests/harness`]);
+        // Not offenders: the program's own modules, even named alike, and packages.
+        const fine = ['import { showValue } from "./values";', 'import data from "./offline-data.json";', 'import * as pulumi from "@pulumi/pulumi";', 'import { cidr } from "../components/network/cidr";', "// the mocked cloud (offline/rules/aws.ts) enforces the same limits"];
+        for (const line of fine) assert.deepEqual(forbiddenImports(path.join("config", "loadConfig.ts"), line), [], line);
+    });
 });

@@ -1,7 +1,9 @@
 // AWS API limits the program's resources must meet, enforced offline per resource type. Each rule
 // cites where AWS defines it (the service's API reference or quota page). Pure: recorded
 // resources in, violations out.
-import { ResourceView, RuleViolation, showValue } from "./types";
+import { ResourceView, RuleViolation } from "./types";
+import { showValue } from "../../config/values";
+import { parseArn, partitionOf } from "../../config/arn";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../components/idp/dns";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -108,30 +110,6 @@ const ARN_SOURCE = "IAM User Guide, Amazon Resource Names (ARNs): arn:partition:
 const PARTITIONS = new Set(["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]);
 /** Services whose ARNs carry no region (global services). */
 const GLOBAL_SERVICES = new Set(["iam", "sts", "route53", "cloudfront", "organizations", "s3", "waf", "budgets", "ce", "health", "shield"]);
-
-export interface Arn {
-    partition: string;
-    service: string;
-    region: string;
-    account: string;
-    resource: string;
-}
-
-export function parseArn(text: string): Arn | undefined {
-    const parts = text.split(":");
-    if (parts.length < 6 || parts[0] !== "arn") return undefined;
-    const [, partition, service, region, account, ...rest] = parts;
-    return { partition, service, region, account, resource: rest.join(":") };
-}
-
-/** The partition of a region: cn-* in aws-cn, us-gov-* in aws-us-gov, the rest in aws. */
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    if (region.startsWith("us-iso-")) return "aws-iso";
-    if (region.startsWith("us-isob-")) return "aws-iso-b";
-    return "aws";
-}
 
 /** Problems of one ARN: shape, partition of the stack, 12-digit account (or aws for AWS-owned), region where the service is regional. */
 export function arnProblem(text: string, stackRegion: string): string | undefined {

@@ -3,7 +3,9 @@
 // pkg/api/validation/objectmeta.go for annotation size, and kubernetes pkg/apis/core/validation
 // (validation.go) for containers, ports, resources and probes. Pure: recorded resources in,
 // violations out; Pod Security Admission is in podSecurity.ts.
-import { ResourceView, RuleViolation, showValue } from "./types";
+import { ResourceView, RuleViolation } from "./types";
+import { showValue } from "../../config/values";
+import { parseQuantity } from "../../config/quantity";
 import { LATEST, Version, checkFile, evaluatePod, formatViolations, namespacePolicy } from "./podSecurity";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -71,20 +73,6 @@ const DNS1035_NAMED = new Set(["Service"]);
 
 /** TotalAnnotationSizeLimitB in objectmeta.go: 256 KiB over every key and value. */
 export const ANNOTATION_TOTAL_LIMIT = 256 * 1024;
-
-/** Parses a Kubernetes quantity (resource.Quantity) into a number of base units; exact enough to compare. */
-export function parseQuantity(q: string | number): number | undefined {
-    if (typeof q === "number") return q;
-    const m = /^([+-]?[0-9.]+)(?:(m|k|M|G|T|P|E)|(Ki|Mi|Gi|Ti|Pi|Ei)|[eE]([+-]?\d+))?$/.exec(q.trim());
-    if (!m || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(m[1])) return undefined;
-    const base = Number(m[1]);
-    const decimal: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-    const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-    if (m[2]) return base * decimal[m[2]];
-    if (m[3]) return base * binary[m[3]];
-    if (m[4]) return base * 10 ** Number(m[4]);
-    return base;
-}
 
 /** The pod template of a workload kind, and its property path. */
 export function podTemplate(kind: string, obj: Obj): { path: string; metadata: Obj; spec: Obj } | undefined {

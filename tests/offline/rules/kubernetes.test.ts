@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ResourceView } from "../../../offline/rules/types";
-import { clusterViolations, objectViolations, parseQuantity, portNameProblem, qualifiedNameProblem } from "../../../offline/rules/kubernetes";
+import { clusterViolations, objectViolations, portNameProblem, qualifiedNameProblem } from "../../../offline/rules/kubernetes";
+import { parseQuantity } from "../../../config/quantity";
 
 const obj = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs });
 const deployment = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: "web", namespace: "apps" }) =>

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { readStackFile, readViolation, rewrites, stackText } from "../../../offline/rules/pulumi";
+import { readViolation } from "../../../offline/rules/pulumi";
+import { readStackFile, rewrites, stackText } from "../../../config/stackYaml";
 import { ResourceView } from "../../../offline/rules/types";
 
 describe("offline rules: Pulumi CLI and engine", () => {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { configString, goFormatFloatG, resolve, roundTrip } from "../../../offline/rules/yamlV3";
+import { configString, goFormatFloatG, resolve, roundTrip } from "../../config/yamlV3";
 
 /** What the program receives for an unquoted scalar: yaml.v3 read, write, read, then config.Value's text. */
 const received = (plain: string) => configString(roundTrip(resolve("", plain)));
