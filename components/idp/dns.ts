@@ -97,30 +97,6 @@ export function canonicalHostedZoneId(type: LoadBalancerType, region: string): s
     return id;
 }
 
-export interface AliasRecordArgs {
-    host: string;
-    type: LoadBalancerType;
-    region: string;
-    /** The load balancer answers over IPv6 too (ip address type dualstack). */
-    dualStack: boolean;
-}
-
-export interface AliasRecordSpec {
-    /** A, plus AAAA for a dual-stack load balancer. */
-    recordType: "A" | "AAAA";
-    name: string;
-    zoneId: string;
-}
-
-/**
- * The alias records for the IdP's host: unlike a CNAME they are valid at a zone apex
- * (`example.com`), and Route53 does not bill queries to alias records of AWS resources.
- */
-export function aliasRecordSpecs(a: AliasRecordArgs): AliasRecordSpec[] {
-    const zoneId = canonicalHostedZoneId(a.type, a.region);
-    return (a.dualStack ? (["A", "AAAA"] as const) : (["A"] as const)).map((recordType) => ({ recordType, name: a.host, zoneId }));
-}
-
 /** What the user must create when the stack has no hosted zone to write the record to. */
 export interface ManualDnsRecord {
     name: string;

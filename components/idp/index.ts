@@ -6,16 +6,17 @@ import { LoadBalancerScheme } from "../addons/types";
 import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameService, ownStorageClassName, postgresStatefulSet, redisStatefulSet } from "./datastores";
 import { Route } from "./ingress";
 import { RolloutTiming } from "./loadBalancing";
-import { LoadBalancerType, ManualDnsRecord, aliasRecordSpecs, canonicalHostedZoneId, manualDnsRecord } from "./dns";
-import { Exposure, ExposureContext } from "./exposures/types";
-import { exposeNginxIngress } from "./exposures/nginxIngress";
+import { ManualDnsRecord, canonicalHostedZoneId, manualDnsRecord } from "./dns";
+import { Exposure, ExposureContext, ExposureKind, ExposurePlan } from "./exposures/types";
+import { exposeNginxIngress, nginxCertificateProblems } from "./exposures/nginxIngress";
 import { exposeAlbIngress } from "./exposures/albIngress";
 import { exposeAlbGateway } from "./exposures/albGateway";
 import { NLB_SERVICE, exposeNlbService } from "./exposures/nlbService";
+import { planExposures } from "./exposures/plan";
 import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, internalExposureProblems, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
-import { ReadinessGate, deploymentAwaitSeconds } from "./rolloutTimeout";
+import { deploymentAwaitSeconds } from "./rolloutTimeout";
 import { EnvVar, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
 import { withPreviousType } from "../aliases";
 
@@ -32,6 +33,7 @@ export * from "./exposures/nginxIngress";
 export * from "./exposures/albIngress";
 export * from "./exposures/albGateway";
 export * from "./exposures/nlbService";
+export * from "./exposures/plan";
 
 export interface IdpDatabaseArgs {
     mode: DatabaseMode;
@@ -176,21 +178,23 @@ export class IdpApplication extends pulumi.ComponentResource {
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
     /** A NodePort behind default-deny needs its clients named, outside the pods' subnets, and opened on the nodes. */
-    private static checkNodePort(name: string, args: IdpApplicationArgs): void {
+    private static checkNodePort(name: string, args: IdpApplicationArgs, plans: readonly ExposurePlan[]): void {
         const ranges = args.nodePortSourceRanges ?? [];
         const problems: string[] = [];
         if (args.nodePort === undefined && ranges.length > 0) problems.push("nodePortSourceRanges is given without nodePort");
         if (args.nodePort !== undefined && args.networkPolicies && ranges.length === 0) problems.push("nodePort behind networkPolicies needs nodePortSourceRanges: default-deny drops every other client");
         if (ranges.length > 0 && !args.nodeSecurityGroupId) problems.push("nodePortSourceRanges needs nodeSecurityGroupId, where the port is opened to them");
         if (args.networkPolicies) problems.push(...nodePortRangeProblems(ranges, args.networkPolicies.privateSubnetCidrs).map((p) => `nodePortSourceRanges[${p.index}]: ${p.message}`));
-        if (args.networkPolicies) problems.push(...internalExposureProblems({ ingress: args.ingress, albScheme: args.alb?.scheme, nlbScheme: args.nlb?.scheme }, args.networkPolicies));
+        if (args.networkPolicies) problems.push(...internalExposureProblems(plans, args.networkPolicies));
         if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
     }
 
     constructor(name: string, args: IdpApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpApplication", name, {}, withPreviousType("idp-eks:idp:IdpApplication", opts));
-        IdpApplication.checkNodePort(name, args);
-        IdpApplication.checkExposures(name, args);
+        // What each exposure is, from its module, before any of its resources exists.
+        const plans = planExposures(args);
+        IdpApplication.checkNodePort(name, args, plans);
+        IdpApplication.checkExposures(name, args, plans);
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const after = (...deps: (pulumi.Resource | undefined)[]) => ({ ...k8sOpts, dependsOn: deps.filter((d): d is pulumi.Resource => !!d) });
@@ -205,9 +209,7 @@ export class IdpApplication extends pulumi.ComponentResource {
                 namespace: ns,
                 httpPort: args.httpPort,
                 managementPort: args.managementPort,
-                ingress: args.ingress,
-                albScheme: args.alb?.scheme,
-                nlb: args.nlb,
+                exposures: plans.map((p) => p.traffic),
                 nodePortClients: args.nodePort !== undefined ? args.nodePortSourceRanges : undefined,
                 inClusterDatastores: args.database.mode === DatabaseMode.InCluster,
             }, args.networkPolicies);
@@ -283,7 +285,7 @@ export class IdpApplication extends pulumi.ComponentResource {
             maxSurge: ROLLOUT_MAX_SURGE,
             probePeriodSeconds: PROBE_PERIOD_SECONDS,
             startupFailureThreshold: STARTUP_FAILURE_THRESHOLD,
-            gates: [...(args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway ? [ReadinessGate.Alb] : []), ...(args.nlb ? [ReadinessGate.Nlb] : [])],
+            gates: plans.flatMap((p) => (p.readinessGate ? [p.readinessGate] : [])),
             ...args.rollout,
         });
         const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, idpDeployment(ns, {
@@ -346,7 +348,7 @@ export class IdpApplication extends pulumi.ComponentResource {
             }
         }
 
-        const exposures = this.exposures(name, args, namespace);
+        const exposures = this.exposures(name, args, namespace, plans);
         if (args.nlb) serviceNames.push(NLB_SERVICE);
         const urls = [...new Set(exposures.flatMap((e) => e.urls))];
         // The public host points at the layer-7 entry when there is one, else at the NLB.
@@ -362,33 +364,18 @@ export class IdpApplication extends pulumi.ComponentResource {
         this.registerOutputs({ namespace: this.namespace, publicUrls: this.publicUrls, loadBalancerHostname: this.loadBalancerHostname, requiredDnsRecord: this.requiredDnsRecord, serviceFqdns: this.serviceFqdns });
     }
 
-    /** The load balancer type the public host points at: the layer-7 entry, else the NLB. Pure. */
-    private static primaryLoadBalancerType(args: IdpSettings): LoadBalancerType | undefined {
-        switch (args.ingress) {
-            case IngressKind.Alb:
-            case IngressKind.Gateway:
-                return LoadBalancerType.Application;
-            case IngressKind.Nginx:
-                return LoadBalancerType.Network; // ingress-nginx's NLB
-            case IngressKind.None:
-                return args.nlb ? LoadBalancerType.Network : undefined;
-        }
-    }
-
     /**
      * Each exposure's prerequisites, and the region's ELB hosted zone id for the alias record: all
      * problems at once, before anything is registered.
      */
-    private static checkExposures(name: string, args: IdpApplicationArgs): void {
+    private static checkExposures(name: string, args: IdpApplicationArgs, plans: readonly ExposurePlan[]): void {
         const problems: string[] = [];
-        const needsCertificate = !!args.nlb || args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway;
-        if (needsCertificate && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
+        if (plans.some((p) => p.acmCertificate) && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
         if (args.nlb && !args.loadBalancerController) problems.push("the NLB Service needs the load balancer controller");
         switch (args.ingress) {
             case IngressKind.Nginx:
                 if (!args.ingressNginx || !args.nginx) problems.push("the NGINX Ingress needs ingressNginx and nginx settings");
-                else if (!args.tls && !args.certManager && !args.clusterIssuers) problems.push("a cert-manager certificate needs cert-manager (or give tls)");
-                else if (!args.tls && args.clusterIssuers && !args.clusterIssuers[args.nginx.clusterIssuer]) problems.push(`ClusterIssuer ${JSON.stringify(args.nginx.clusterIssuer)} is not one of cert-manager's (${Object.keys(args.clusterIssuers).join(", ")})`);
+                else problems.push(...nginxCertificateProblems({ ...args.nginx, tls: args.tls, certManager: args.certManager, clusterIssuers: args.clusterIssuers }));
                 break;
             case IngressKind.Alb:
                 if (!args.loadBalancerController || !args.alb) problems.push("the ALB Ingress needs the load balancer controller and alb settings");
@@ -399,10 +386,11 @@ export class IdpApplication extends pulumi.ComponentResource {
             case IngressKind.None:
                 break;
         }
-        const type = IdpApplication.primaryLoadBalancerType(args);
-        if (type && args.route53HostedZoneId && args.region) {
+        // The public host points at the first exposure's load balancer.
+        const primary = plans[0];
+        if (primary && args.route53HostedZoneId && args.region) {
             try {
-                canonicalHostedZoneId(type, args.region);
+                canonicalHostedZoneId(primary.loadBalancerType, args.region);
             } catch (e) {
                 problems.push(`route53HostedZoneId: ${(e as Error).message}`);
             }
@@ -425,67 +413,64 @@ export class IdpApplication extends pulumi.ComponentResource {
         }
         const zoneId = args.route53HostedZoneId;
         const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
-        const specs = pulumi.output(region).apply((r) => aliasRecordSpecs({ host: args.host, type: primary.loadBalancerType, region: r, dualStack: primary.dualStack }));
-        for (const recordType of primary.dualStack ? (["A", "AAAA"] as const) : (["A"] as const)) {
-            // Alias records: valid at a zone apex, where Route53 refuses a CNAME. The A record keeps the
-            // former CNAME's name (and URN); a record's type cannot change in place, and the CNAME must be
-            // gone before an A record of the same name can exist, so a replacement deletes first.
-            new aws.route53.Record(recordType === "A" ? `${name}-host` : `${name}-host-aaaa`, {
-                zoneId,
-                name: args.host,
-                type: recordType,
-                aliases: [{
-                    name: primary.hostname.apply((h) => h ?? ""),
-                    zoneId: specs.apply((all) => all.find((r) => r.recordType === recordType)!.zoneId),
-                    evaluateTargetHealth: true,
-                }],
-            }, { parent: this, deleteBeforeReplace: true });
-        }
+        // An alias A record: valid at a zone apex, where Route53 refuses a CNAME, and its queries are
+        // free. It keeps the former CNAME's name (and URN); a record's type cannot change in place, and
+        // the CNAME must be gone before an A record of the same name can exist, so a replacement deletes first.
+        new aws.route53.Record(`${name}-host`, {
+            zoneId,
+            name: args.host,
+            type: "A",
+            aliases: [{
+                name: primary.hostname.apply((h) => h ?? ""),
+                zoneId: pulumi.output(region).apply((r) => canonicalHostedZoneId(primary.loadBalancerType, r)),
+                evaluateTargetHealth: true,
+            }],
+        }, { parent: this, deleteBeforeReplace: true });
         return pulumi.output(undefined);
     }
 
     /**
-     * Each exposure is its own module (components/idp/exposures/); this only picks them. The layer-7
-     * entry comes first (the public host points at it), then the NLB.
+     * Each exposure is its own module (components/idp/exposures/); this only creates the planned
+     * ones, in their order (the layer-7 entry first: the public host points at it), with what
+     * checkExposures has made sure they have.
      */
-    private exposures(name: string, args: IdpApplicationArgs, namespace: pulumi.Resource): Exposure[] {
+    private exposures(name: string, args: IdpApplicationArgs, namespace: pulumi.Resource, plans: readonly ExposurePlan[]): Exposure[] {
         const ctx: ExposureContext = { name, parent: this, provider: args.provider, namespace: args.namespace, namespaceResource: namespace, host: args.host, readinessPath: args.readinessPath, rollout: args.rollout };
-        const certificateArn = this.acmCertificate(name, args);
-        const exposures: Exposure[] = [];
-        switch (args.ingress) {
-            case IngressKind.Nginx:
-                if (!args.ingressNginx || !args.nginx) throw new Error(`${name}: the NGINX Ingress needs ingressNginx and nginx settings`);
-                exposures.push(exposeNginxIngress(ctx, { ...args.nginx, tls: args.tls, ingressNginx: args.ingressNginx, certManager: args.certManager, clusterIssuers: args.clusterIssuers }));
-                break;
-            case IngressKind.Alb:
-                if (!args.loadBalancerController || !args.alb) throw new Error(`${name}: the ALB Ingress needs the load balancer controller and alb settings`);
-                exposures.push(exposeAlbIngress(ctx, { scheme: args.alb.scheme, groupName: args.alb.groupName, certificateArn: certificateArn!, loadBalancerController: args.loadBalancerController }));
-                break;
-            case IngressKind.Gateway:
-                if (!args.loadBalancerController || !args.alb || !args.gatewayClass || !args.gatewayClassName) throw new Error(`${name}: the ALB Gateway needs the load balancer controller with gatewayApi (its GatewayClass) and alb settings`);
-                exposures.push(exposeAlbGateway(ctx, {
-                    scheme: args.alb.scheme,
-                    sourceRanges: args.alb.gatewaySourceRanges ?? [],
-                    certificateArn: certificateArn!,
-                    gatewayClassName: args.gatewayClassName,
-                    loadBalancerController: args.loadBalancerController,
-                    gatewayClass: args.gatewayClass,
-                }));
-                break;
-            case IngressKind.None:
-                break;
-        }
-        if (args.nlb) {
-            if (!args.loadBalancerController) throw new Error(`${name}: the NLB Service needs the load balancer controller`);
-            exposures.push(exposeNlbService(ctx, { scheme: args.nlb.scheme, sourceRanges: args.nlb.sourceRanges, certificateArn: certificateArn!, loadBalancerController: args.loadBalancerController }));
-        }
-        return exposures;
+        const certificateArn = this.acmCertificate(name, args, plans);
+        const checked = <T>(value: T | undefined): T => {
+            if (value === undefined) throw new Error(`${name}: an exposure's prerequisite is missing (checkExposures lets none through)`);
+            return value;
+        };
+        return plans.map((plan) => {
+            switch (plan.kind) {
+                case ExposureKind.NginxIngress:
+                    return exposeNginxIngress(ctx, { ...checked(args.nginx), tls: args.tls, ingressNginx: checked(args.ingressNginx), certManager: args.certManager, clusterIssuers: args.clusterIssuers });
+                case ExposureKind.AlbIngress: {
+                    const alb = checked(args.alb);
+                    return exposeAlbIngress(ctx, { scheme: alb.scheme, groupName: alb.groupName, certificateArn: checked(certificateArn), loadBalancerController: checked(args.loadBalancerController) });
+                }
+                case ExposureKind.AlbGateway: {
+                    const alb = checked(args.alb);
+                    return exposeAlbGateway(ctx, {
+                        scheme: alb.scheme,
+                        sourceRanges: alb.gatewaySourceRanges ?? [],
+                        certificateArn: checked(certificateArn),
+                        gatewayClassName: checked(args.gatewayClassName),
+                        loadBalancerController: checked(args.loadBalancerController),
+                        gatewayClass: checked(args.gatewayClass),
+                    });
+                }
+                case ExposureKind.NlbService: {
+                    const nlb = checked(args.nlb);
+                    return exposeNlbService(ctx, { scheme: nlb.scheme, sourceRanges: nlb.sourceRanges, certificateArn: checked(certificateArn), loadBalancerController: checked(args.loadBalancerController) });
+                }
+            }
+        });
     }
 
     /** The ACM certificate ARN for the NLB/ALB: given, or created and DNS-validated in the hosted zone. */
-    private acmCertificate(name: string, args: IdpApplicationArgs): pulumi.Input<string> | undefined {
-        const needed = args.nlb || args.ingress === IngressKind.Alb || args.ingress === IngressKind.Gateway;
-        if (!needed || args.certificateArn) return args.certificateArn;
+    private acmCertificate(name: string, args: IdpApplicationArgs, plans: readonly ExposurePlan[]): pulumi.Input<string> | undefined {
+        if (!plans.some((p) => p.acmCertificate) || args.certificateArn) return args.certificateArn;
         if (!args.route53HostedZoneId) throw new Error(`${name}: the NLB/ALB needs certificateArn or route53HostedZoneId`);
         const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.host, validationMethod: "DNS", tags: args.tags }, { parent: this });
         const option = cert.domainValidationOptions[0];

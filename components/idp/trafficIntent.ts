@@ -1,8 +1,8 @@
-// The IdP's intended traffic, derived from how it is exposed and where its datastores live. Pure.
+// The IdP's intended traffic, derived from what its exposures declare and where its datastores live. Pure.
 import { ExtraRule, PeerPods, TrafficIntent } from "../networkPolicy/generator";
 import { LoadBalancerScheme } from "../addons/types";
 import { IDP_SELECTOR } from "./workload";
-import { IngressKind } from "./types";
+import { ExposurePlan, ExposureTraffic } from "./exposures/types";
 import { cidrsOverlap, parseCidr } from "../network/cidr";
 import { internalLoadBalancerProblem, loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
 import { INGRESS_NGINX_CONTROLLER } from "../networkPolicy/addons";
@@ -32,33 +32,31 @@ export interface NetworkPolicyArgs {
     extraRules: ExtraRule[];
 }
 
-export interface ExposureFacts {
+export interface IdpTrafficFacts {
     namespace: string;
     httpPort: number;
     managementPort: number;
-    ingress: IngressKind;
-    albScheme?: LoadBalancerScheme;
-    nlb?: { scheme: LoadBalancerScheme; sourceRanges: string[] };
+    /** What each exposure declares (its module's plan). */
+    exposures: readonly ExposureTraffic[];
     /** NodePort clients, which keep their own addresses (externalTrafficPolicy Local). */
     nodePortClients?: string[];
     inClusterDatastores: boolean;
 }
 
-
-export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): TrafficIntent {
+/** The intent: the exposures' traffic, folded, plus what the IdP itself talks to. */
+export function idpTrafficIntent(e: IdpTrafficFacts, p: NetworkPolicyArgs): TrafficIntent {
     // Load balancers with ip targets reach pods from their own subnets (the scheme decides which).
-    const lbSubnets = new Set<string>();
-    // The ALB Gateway is an ALB with ip targets like the ALB Ingress's: the same subnets, by the same rule.
-    if ((e.ingress === IngressKind.Alb || e.ingress === IngressKind.Gateway) && e.albScheme) loadBalancerSubnetCidrs(e.albScheme, p).forEach((c) => lbSubnets.add(c));
-    if (e.nlb) loadBalancerSubnetCidrs(e.nlb.scheme, p).forEach((c) => lbSubnets.add(c));
+    const lbSubnets = new Set(e.exposures.flatMap((t) => (t.loadBalancerScheme ? loadBalancerSubnetCidrs(t.loadBalancerScheme, p) : [])));
+    const passing = e.exposures.filter((t) => t.clientCidrs);
+    const proxy = e.exposures.find((t) => t.proxy)?.proxy;
     return {
         namespace: e.namespace,
         idpLabels: IDP_SELECTOR,
         httpPort: e.httpPort,
         managementPort: e.managementPort,
-        ingressNginx: e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
+        ingressNginx: proxy,
         loadBalancerSubnetCidrs: [...lbSubnets],
-        nlbClientCidrs: e.nlb?.sourceRanges,
+        nlbClientCidrs: passing.length > 0 ? [...new Set(passing.flatMap((t) => t.clientCidrs!))] : undefined,
         nodePortClientCidrs: e.nodePortClients,
         vpcCidr: p.vpcCidr,
         frontend: p.frontend,
@@ -68,23 +66,20 @@ export function idpTrafficIntent(e: ExposureFacts, p: NetworkPolicyArgs): Traffi
         redis: e.inClusterDatastores ? { podLabels: { app: "redis" }, port: 6379 } : { cidrs: p.externalRedisCidrs ?? [], port: 6379 },
         httpsEgress: p.httpsEgress,
         smtpEgress: p.smtpEgress,
-        acmeHttp01Solver: p.acmeHttp01 && e.ingress === IngressKind.Nginx ? INGRESS_NGINX_CONTROLLER : undefined,
+        // cert-manager's HTTP-01 solver is reached through the proxy that serves the IdP's Ingress.
+        acmeHttp01Solver: p.acmeHttp01 ? proxy : undefined,
         extraRules: p.extraRules,
     };
 }
 
 /**
  * Internal load balancers that NetworkPolicies would have to admit together with the pods (no
- * intra subnets), each named by the argument that asks for it. Pure.
+ * intra subnets), each named by the setting that asks for it. Pure.
  */
-export function internalExposureProblems(e: { ingress: IngressKind; albScheme?: LoadBalancerScheme; nlbScheme?: LoadBalancerScheme }, p: NetworkPolicyArgs): string[] {
+export function internalExposureProblems(exposures: readonly Pick<ExposurePlan, "setting" | "traffic">[], p: NetworkPolicyArgs): string[] {
     const problem = internalLoadBalancerProblem(p);
     if (!problem) return [];
-    const internal = [
-        ...((e.ingress === IngressKind.Alb || e.ingress === IngressKind.Gateway) && e.albScheme === LoadBalancerScheme.Internal ? ["alb.scheme"] : []),
-        ...(e.nlbScheme === LoadBalancerScheme.Internal ? ["nlb.scheme"] : []),
-    ];
-    return internal.map((arg) => `${arg} is internal: ${problem}`);
+    return exposures.filter((x) => x.traffic.loadBalancerScheme === LoadBalancerScheme.Internal).map((x) => `${x.setting}.scheme is internal: ${problem}`);
 }
 
 /**

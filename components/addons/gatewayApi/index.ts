@@ -35,9 +35,6 @@ export interface ManifestObject {
     [k: string]: unknown;
 }
 
-export const GATEWAY_API_VERSION = sources.gatewayApi.version;
-export const GATEWAY_API_CHANNEL = sources.gatewayApi.channel;
-
 /** The controller name of the load balancer controller's ALB Gateway implementation. */
 export const ALB_GATEWAY_CONTROLLER = "gateway.k8s.aws/alb";
 

@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "../../addons/types";
 import { LoadBalancerType } from "../dns";
 import { TLS13_POLICY } from "../loadBalancing";
+import { ReadinessGate } from "../rolloutTimeout";
 import { IDP_LABELS, IDP_NAME } from "../workload";
-import { Exposure, ExposureContext, ExposureTraffic, k8sOptions } from "./types";
-import { albTraffic } from "./albIngress";
+import { Exposure, ExposureContext, ExposureKind, ExposurePlan, k8sOptions } from "./types";
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1" as const;
 const LBC_GATEWAY = "gateway.k8s.aws/v1" as const;
@@ -110,14 +110,13 @@ export function targetGroupConfiguration(namespace: string, a: AlbGatewayArgs) {
     };
 }
 
-/** Every object of the Gateway exposure, in creation order, for a known certificate ARN. Pure. */
-export function albGatewayObjects(namespace: string, host: string, gatewayClassName: string, a: AlbGatewayArgs, certificateArn: string) {
-    return [loadBalancerConfiguration(namespace, a, certificateArn), targetGroupConfiguration(namespace, a), gateway(namespace, host, gatewayClassName), httpsRoute(namespace, host), httpRedirectRoute(namespace, host)];
-}
-
-/** The ALB reaches the pods from its scheme's subnets, exactly as the ALB Ingress's does. Pure. */
-export function albGatewayTraffic(scheme: LoadBalancerScheme): ExposureTraffic {
-    return albTraffic(scheme);
+/**
+ * An ALB with ip targets (the TargetGroupConfiguration's targetType): it reaches the pods from the
+ * subnets its scheme puts it in, and the controller's pod readiness gates cover Gateway target
+ * groups (v3.5.0), so its gate is on every IdP pod; TLS from ACM at the ALB. Pure.
+ */
+export function planAlbGateway(scheme: LoadBalancerScheme): ExposurePlan {
+    return { kind: ExposureKind.AlbGateway, setting: "alb", traffic: { loadBalancerScheme: scheme }, loadBalancerType: LoadBalancerType.Application, readinessGate: ReadinessGate.Alb, acmCertificate: true };
 }
 
 export interface AlbGatewayExposureArgs {
@@ -149,11 +148,9 @@ export function exposeAlbGateway(ctx: ExposureContext, a: AlbGatewayExposureArgs
     const https = new k8s.apiextensions.CustomResource(`${ctx.name}-route-https`, httpsRoute(ctx.namespace, ctx.host), after(gw, tgConfig));
     const redirect = new k8s.apiextensions.CustomResource(`${ctx.name}-route-redirect`, httpRedirectRoute(ctx.namespace, ctx.host), after(gw));
     return {
+        ...planAlbGateway(a.scheme),
         resources: [lbConfig, tgConfig, gw, https, redirect],
         hostname: (gw as unknown as { status: pulumi.Output<{ addresses?: { value?: string }[] } | undefined> }).status.apply((s) => s?.addresses?.[0]?.value),
-        loadBalancerType: LoadBalancerType.Application,
-        dualStack: false,
         urls: [`https://${ctx.host}`],
-        traffic: albGatewayTraffic(a.scheme),
     };
 }

@@ -5,7 +5,8 @@ import { LoadBalancerScheme } from "../../addons/types";
 import { LoadBalancerType } from "../dns";
 import { albIngress } from "../ingress";
 import { albAnnotations } from "../loadBalancing";
-import { Exposure, ExposureContext, ExposureTraffic, k8sOptions } from "./types";
+import { ReadinessGate } from "../rolloutTimeout";
+import { Exposure, ExposureContext, ExposureKind, ExposurePlan, k8sOptions, statusHostname } from "./types";
 
 export interface AlbIngressExposureArgs {
     scheme: LoadBalancerScheme;
@@ -14,9 +15,12 @@ export interface AlbIngressExposureArgs {
     loadBalancerController: pulumi.Resource;
 }
 
-/** ip targets: the ALB reaches the pods from the subnets its scheme puts it in. Pure. */
-export function albTraffic(scheme: LoadBalancerScheme): ExposureTraffic {
-    return { loadBalancerScheme: scheme };
+/**
+ * An ALB with ip targets: it reaches the pods from the subnets its scheme puts it in, and its
+ * target group's readiness gate is on every IdP pod; TLS from ACM at the ALB. Pure.
+ */
+export function planAlbIngress(scheme: LoadBalancerScheme): ExposurePlan {
+    return { kind: ExposureKind.AlbIngress, setting: "alb", traffic: { loadBalancerScheme: scheme }, loadBalancerType: LoadBalancerType.Application, readinessGate: ReadinessGate.Alb, acmCertificate: true };
 }
 
 export function exposeAlbIngress(ctx: ExposureContext, a: AlbIngressExposureArgs): Exposure {
@@ -29,11 +33,9 @@ export function exposeAlbIngress(ctx: ExposureContext, a: AlbIngressExposureArgs
         metadata: { ...spec.metadata, annotations: pulumi.output(a.certificateArn).apply(annotations) },
     }, k8sOptions(ctx, a.loadBalancerController));
     return {
+        ...planAlbIngress(a.scheme),
         resources: [ingress],
-        hostname: ingress.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname),
-        loadBalancerType: LoadBalancerType.Application,
-        dualStack: false,
+        hostname: statusHostname(ingress.status.loadBalancer.ingress),
         urls: [`https://${ctx.host}`],
-        traffic: albTraffic(a.scheme),
     };
 }

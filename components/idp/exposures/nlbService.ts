@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "../../addons/types";
 import { LoadBalancerType } from "../dns";
 import { nlbAnnotations } from "../loadBalancing";
+import { ReadinessGate } from "../rolloutTimeout";
 import { IDP_NAME, idpService } from "../workload";
-import { Exposure, ExposureContext, ExposureTraffic, k8sOptions } from "./types";
+import { Exposure, ExposureContext, ExposureKind, ExposurePlan, k8sOptions, statusHostname } from "./types";
 
 export const NLB_SERVICE = `${IDP_NAME}-lb`;
 
@@ -16,9 +17,12 @@ export interface NlbExposureArgs {
     loadBalancerController: pulumi.Resource;
 }
 
-/** ip targets in the scheme's subnets; client IPs preserved, so the clients themselves reach the pods. Pure. */
-export function nlbTraffic(scheme: LoadBalancerScheme, sourceRanges: string[]): ExposureTraffic {
-    return { loadBalancerScheme: scheme, clientCidrs: sourceRanges };
+/**
+ * An NLB with ip targets in the scheme's subnets and client IPs preserved, so the clients themselves
+ * reach the pods too; its target group's readiness gate is on every IdP pod; TLS from ACM at the NLB. Pure.
+ */
+export function planNlbService(scheme: LoadBalancerScheme, sourceRanges: string[]): ExposurePlan {
+    return { kind: ExposureKind.NlbService, setting: "nlb", traffic: { loadBalancerScheme: scheme, clientCidrs: sourceRanges }, loadBalancerType: LoadBalancerType.Network, readinessGate: ReadinessGate.Nlb, acmCertificate: true };
 }
 
 export function exposeNlbService(ctx: ExposureContext, a: NlbExposureArgs): Exposure {
@@ -35,11 +39,9 @@ export function exposeNlbService(ctx: ExposureContext, a: NlbExposureArgs): Expo
         metadata: { ...spec.metadata, annotations: pulumi.output(a.certificateArn).apply(annotations) },
     }, k8sOptions(ctx, a.loadBalancerController));
     return {
+        ...planNlbService(a.scheme, a.sourceRanges),
         resources: [svc],
-        hostname: svc.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname),
-        loadBalancerType: LoadBalancerType.Network,
-        dualStack: false,
+        hostname: statusHostname(svc.status.loadBalancer.ingress),
         urls: [`https://${ctx.host}`],
-        traffic: nlbTraffic(a.scheme, a.sourceRanges),
     };
 }

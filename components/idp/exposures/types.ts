@@ -1,9 +1,19 @@
-// What every IdP exposure module returns, and what it is given.
+// What every IdP exposure module declares, returns, and is given.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "../../addons/types";
+import { PeerPods } from "../../networkPolicy/generator";
 import { LoadBalancerType } from "../dns";
 import { RolloutTiming } from "../loadBalancing";
+import { ReadinessGate } from "../rolloutTimeout";
+
+/** The IdP's four exposures, one module each. */
+export enum ExposureKind {
+    NginxIngress = "nginxIngress",
+    AlbIngress = "albIngress",
+    AlbGateway = "albGateway",
+    NlbService = "nlbService",
+}
 
 /** Who sends the exposure's traffic to the IdP pods: the NetworkPolicy intent of one exposure. */
 export interface ExposureTraffic {
@@ -11,23 +21,35 @@ export interface ExposureTraffic {
     loadBalancerScheme?: LoadBalancerScheme;
     /** Clients the load balancer passes through with their own addresses (NLB client IP preservation). */
     clientCidrs?: string[];
-    /** The ingress-nginx controller pods proxy the traffic. */
-    viaIngressNginx?: boolean;
+    /** The proxy pods (ingress-nginx's controller) that send every request, and solve HTTP-01 challenges. */
+    proxy?: PeerPods;
 }
 
-/** One way the IdP is reachable from outside the cluster. */
-export interface Exposure {
+/**
+ * What an exposure is, known from its settings alone, before any resource exists: the
+ * NetworkPolicies (created first) and the Deployment's await timeout are derived from it.
+ */
+export interface ExposurePlan {
+    kind: ExposureKind;
+    /** The IdpSettings field holding its settings, as messages name it (`alb.scheme`). */
+    setting: "nginx" | "alb" | "nlb";
+    traffic: ExposureTraffic;
+    /** The kind of load balancer behind its host name, which decides the alias record's hosted zone. */
+    loadBalancerType: LoadBalancerType;
+    /** The pod readiness gate its load balancer puts on every IdP pod (ip targets on the IdP pods). */
+    readinessGate?: ReadinessGate;
+    /** TLS ends at the load balancer with an ACM certificate (given, or created in the hosted zone). */
+    acmCertificate: boolean;
+}
+
+/** One way the IdP is reachable from outside the cluster: its plan, and what it created. */
+export interface Exposure extends ExposurePlan {
     /** The objects it created (for dependencies and tests). */
     resources: pulumi.Resource[];
     /** The load balancer's DNS name, from the status of an object this program creates (never a read). */
     hostname: pulumi.Output<string | undefined>;
-    /** The kind of load balancer behind `hostname`, which decides the alias record's hosted zone. */
-    loadBalancerType: LoadBalancerType;
-    /** Whether the load balancer also answers over IPv6 (then the DNS record gets an AAAA alias too). */
-    dualStack: boolean;
     /** https URLs it serves. */
     urls: string[];
-    traffic: ExposureTraffic;
 }
 
 /** What an exposure module is given by the IdpApplication that composes it. */

@@ -1,15 +1,15 @@
 import * as assert from "node:assert/strict";
-import { ELB_HOSTED_ZONE_IDS, LoadBalancerType, aliasRecordSpecs, canonicalHostedZoneId, manualDnsRecord } from "../../../components/idp/dns";
+import { ELB_HOSTED_ZONE_IDS, LoadBalancerType, canonicalHostedZoneId, manualDnsRecord } from "../../../components/idp/dns";
 import { RecordedResource } from "../../../offline/mockCloud";
 import { evaluateStack, ofType, only, shippedStack } from "../../harness";
 
-const hostRecords = (resources: readonly RecordedResource[]) => ofType(resources, "aws:route53/record:Record").filter((r) => /-idp-host(-aaaa)?$/.test(r.name));
+const hostRecords = (resources: readonly RecordedResource[]) => ofType(resources, "aws:route53/record:Record").filter((r) => r.name.endsWith("-idp-host"));
 type Alias = { name: string; zoneId: string; evaluateTargetHealth: boolean };
 const aliasOf = (r: RecordedResource) => (r.inputs.aliases as Alias[])[0];
 
 // Route53 refuses a CNAME at a zone apex (RFC 1034 3.6.2: a CNAME cannot coexist with the apex's SOA
 // and NS records; Route53 developer guide, "Choosing between alias and non-alias records"); alias
-// A/AAAA records to a load balancer work there, are free of query charges, and must name the load
+// A records to a load balancer work there, are free of query charges, and must name the load
 // balancer's canonical hosted zone, which AWS publishes per region and per load balancer type in
 // "Elastic Load Balancing endpoints and quotas" (https://docs.aws.amazon.com/general/latest/gr/elb.html).
 describe("idp: DNS alias records (issue 13.5)", () => {
@@ -28,10 +28,14 @@ describe("idp: DNS alias records (issue 13.5)", () => {
         assert.throws(() => canonicalHostedZoneId(LoadBalancerType.Network, "mx-central-1"), /no Elastic Load Balancing hosted zone id is known for network load balancers in region "mx-central-1"/);
     });
 
-    it("an A alias for an IPv4 load balancer; A and AAAA for a dual-stack one", () => {
-        const args = { host: "example.com", type: LoadBalancerType.Application, region: "eu-west-1" };
-        assert.deepEqual(aliasRecordSpecs({ ...args, dualStack: false }).map((r) => r.recordType), ["A"]);
-        assert.deepEqual(aliasRecordSpecs({ ...args, dualStack: true }).map((r) => [r.recordType, r.zoneId]), [["A", "Z32O12XQLNTSW2"], ["AAAA", "Z32O12XQLNTSW2"]]);
+    // An AAAA alias would only answer for a dual-stack load balancer (ip address type dualstack); none
+    // of the exposures asks for one, so the A alias is the whole record.
+    it("no load balancer of any exposure is dual-stack, so the A alias is the only record the host needs", async () => {
+        for (const [stack, overrides] of [["prod", {}], ["dev", {}], ["prod", { "idp-eks:idpIngress": "gateway" }]] as const) {
+            const { resources } = await evaluateStack(stack, overrides);
+            const asked = resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:apiextensions.k8s.io/") && /ip-address-type|ipAddressType|dualstack/i.test(JSON.stringify(r.inputs)));
+            assert.deepEqual(asked.map((r) => r.name), [], `${stack} ${JSON.stringify(overrides)}`);
+        }
     });
 
     it("prod: one alias A record to the ALB (the layer-7 entry) in the ALB zone of its region, no CNAME; replaced delete-first", async () => {

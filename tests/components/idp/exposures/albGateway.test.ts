@@ -1,9 +1,5 @@
 import * as assert from "node:assert/strict";
 import { LoadBalancerScheme } from "../../../../components/addons/types";
-import { albTraffic } from "../../../../components/idp/exposures/albIngress";
-import { albGatewayTraffic } from "../../../../components/idp/exposures/albGateway";
-import { IngressKind } from "../../../../components/idp/types";
-import { ExposureFacts, NetworkPolicyArgs, idpTrafficIntent } from "../../../../components/idp/trafficIntent";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../../../components/idp/dns";
 import { Evaluation, RecordedResource } from "../../../../offline/mockCloud";
 import { kubernetesObjects, renderSynth } from "../../../../offline/synth";
@@ -108,21 +104,4 @@ describe("idp exposures: ALB Gateway schema check and determinism (issue 16.3)",
         assert.equal(first["manifests.yaml"], second["manifests.yaml"]);
         assert.equal(first["resources.json"], second["resources.json"]);
     });
-});
-
-describe("idp exposures: ALB Gateway traffic intent (issue 16.4)", () => {
-    const p: NetworkPolicyArgs = {
-        enforced: true, vpcCidr: "10.20.0.0/16", publicSubnetCidrs: ["10.20.224.0/22"], privateSubnetCidrs: ["10.20.0.0/19"], intraSubnetCidrs: ["10.20.192.0/22"], monitoringNamespace: "monitoring",
-        httpsEgress: true, smtpEgress: false, acmeHttp01: false, extraRules: [],
-    };
-    const facts = (ingress: IngressKind, albScheme: LoadBalancerScheme): ExposureFacts => ({ namespace: "idp-system", httpPort: 8080, managementPort: 9090, ingress, albScheme, inClusterDatastores: false });
-    for (const scheme of [LoadBalancerScheme.InternetFacing, LoadBalancerScheme.Internal]) {
-        it(`${scheme}: the gateway's intent is the ALB Ingress's intent, from the same function`, () => {
-            assert.deepEqual(idpTrafficIntent(facts(IngressKind.Gateway, scheme), p), idpTrafficIntent(facts(IngressKind.Alb, scheme), p));
-            assert.ok(idpTrafficIntent(facts(IngressKind.Gateway, scheme), p).loadBalancerSubnetCidrs!.length > 0);
-            // Internal: the intra subnets, never the pods' private subnets (issue 15).
-            assert.deepEqual(idpTrafficIntent(facts(IngressKind.Gateway, scheme), p).loadBalancerSubnetCidrs, scheme === LoadBalancerScheme.Internal ? p.intraSubnetCidrs : p.publicSubnetCidrs);
-            assert.deepEqual(albGatewayTraffic(scheme), albTraffic(scheme));
-        });
-    }
 });
