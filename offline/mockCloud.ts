@@ -237,6 +237,27 @@ export function skipPromiseStackTraces(): boolean {
 }
 skipPromiseStackTraces();
 
+/**
+ * The SDK records where each resource was declared by taking a full stack trace per resource
+ * (`Resource.callsites`, @pulumi/pulumi resource.js: `Error.stackTraceLimit = Infinity; new
+ * Error().stack`), for the engine's diagnostics. Offline nothing reads it, and with source maps on
+ * every frame of every such trace is mapped: the largest single cost of a synth above the SDK's own.
+ * Skipped like the promise traces above (PULUMI_DEBUG_PROMISE_LEAKS keeps them); errors the program
+ * throws keep their stacks.
+ */
+export function skipResourceCallsites(): boolean {
+    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Resource } = require("@pulumi/pulumi/resource") as { Resource: { callsites?: (() => unknown[]) & { original?: () => unknown[] } } };
+    const original = Resource.callsites;
+    if (typeof original !== "function" || original.original) return false;
+    const skipped: (() => unknown[]) & { original?: () => unknown[] } = () => [];
+    skipped.original = original;
+    Resource.callsites = skipped;
+    return true;
+}
+skipResourceCallsites();
+
 const SIG = { key: "4dabf18193072939515e22adb298388d", secret: "1b47061264138c4ac30d75fd1eb44270", resource: "5cf8f73096256a8f31e491e813e4eb8e" };
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config";
-import { attemptEvaluation, evaluate, skipPromiseStackTraces } from "../offline/mockCloud";
+import { attemptEvaluation, evaluate, skipPromiseStackTraces, skipResourceCallsites } from "../offline/mockCloud";
 import { BAD_CONFIG_CASES } from "./config/badConfigCases";
 import { RecordedResource, attemptStack, evaluateStack, programResources, stackConfig } from "./harness";
 
@@ -107,6 +107,15 @@ describe("program: the whole stack under the mocked cloud", () => {
         }
         const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program: throwingProgram });
         assert.match((attempt.error as Error).stack ?? "", /at throwingProgram /);
+    });
+
+    it("skips the SDK's per-resource declaration stack trace offline (nothing reads it), and keeps the original to restore", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { Resource } = require("@pulumi/pulumi/resource") as { Resource: { callsites: (() => unknown[]) & { original?: () => unknown[] } } };
+        assert.deepEqual(Resource.callsites(), []);
+        assert.ok(Resource.callsites.original, "the SDK's own callsites is kept");
+        assert.ok(Resource.callsites.original!().length > 0, "which does capture the stack");
+        assert.equal(skipResourceCallsites(), false, "wrapping twice must be a no-op");
     });
 
     it("reads secure: stack values as secrets", async () => {
