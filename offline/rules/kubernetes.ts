@@ -22,21 +22,15 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-export function dns1123LabelProblem(s: string): string | undefined {
-    if (s.length > 63) return `must be no more than 63 characters (is ${s.length})`;
-    if (!DNS1123_LABEL.test(s)) return "must be a DNS-1123 label: lower-case alphanumerics or '-', starting and ending alphanumeric";
+/** A name of at most `max` characters matching `form` (apimachinery util/validation). */
+function nameProblem(s: string, max: number, form: RegExp, expected: string): string | undefined {
+    if (s.length > max) return `must be no more than ${max} characters (is ${s.length})`;
+    if (!form.test(s)) return `must be ${expected}`;
     return undefined;
 }
-export function dns1123SubdomainProblem(s: string): string | undefined {
-    if (s.length > 253) return `must be no more than 253 characters (is ${s.length})`;
-    if (!DNS1123_SUBDOMAIN.test(s)) return "must be a DNS-1123 subdomain: lower-case alphanumerics, '-' or '.', starting and ending alphanumeric";
-    return undefined;
-}
-export function dns1035LabelProblem(s: string): string | undefined {
-    if (s.length > 63) return `must be no more than 63 characters (is ${s.length})`;
-    if (!DNS1035_LABEL.test(s)) return "must be a DNS-1035 label: lower-case alphanumerics or '-', starting with a letter and ending alphanumeric";
-    return undefined;
-}
+export const dns1123LabelProblem = (s: string) => nameProblem(s, 63, DNS1123_LABEL, "a DNS-1123 label: lower-case alphanumerics or '-', starting and ending alphanumeric");
+export const dns1123SubdomainProblem = (s: string) => nameProblem(s, 253, DNS1123_SUBDOMAIN, "a DNS-1123 subdomain: lower-case alphanumerics, '-' or '.', starting and ending alphanumeric");
+export const dns1035LabelProblem = (s: string) => nameProblem(s, 63, DNS1035_LABEL, "a DNS-1035 label: lower-case alphanumerics or '-', starting with a letter and ending alphanumeric");
 /** IsQualifiedName: label and annotation keys, `[prefix/]name`. */
 export function qualifiedNameProblem(s: string): string | undefined {
     const parts = s.split("/");
@@ -52,11 +46,7 @@ export function qualifiedNameProblem(s: string): string | undefined {
     if (!QUALIFIED_NAME.test(name)) return "name part must consist of alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
     return undefined;
 }
-export function labelValueProblem(s: string): string | undefined {
-    if (s.length > 63) return `must be no more than 63 characters (is ${s.length})`;
-    if (!LABEL_VALUE.test(s)) return "must be empty or alphanumerics, '-', '_' or '.', starting and ending alphanumeric";
-    return undefined;
-}
+export const labelValueProblem = (s: string) => nameProblem(s, 63, LABEL_VALUE, "empty or alphanumerics, '-', '_' or '.', starting and ending alphanumeric");
 /** IsValidPortName (IANA_SVC_NAME). */
 export function portNameProblem(s: string): string | undefined {
     if (s.length < 1 || s.length > 15) return `must be 1 to 15 characters (is ${s.length})`;

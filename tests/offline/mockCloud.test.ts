@@ -193,23 +193,17 @@ describe("mocked cloud: Pod Security Admission on the shipped IdP", () => {
 
 describe("mocked cloud: load balancer hosted zones", () => {
     it("accepts an alias to an NLB in the NLB zone of its region and refuses one in the ALB zone", async () => {
-        const attempt = await attemptEvaluation({
+        const aliasToNlbIn = (zoneOf: LoadBalancerType) => attemptEvaluation({
             stack: "dev",
             config: stackConfig("dev"),
             program: () => {
-                const zone = { id: canonicalHostedZoneId(LoadBalancerType.Network, "us-east-1") };
-                new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId: zone.id, evaluateTargetHealth: true }] });
+                const zoneId = canonicalHostedZoneId(zoneOf, "us-east-1");
+                new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId, evaluateTargetHealth: true }] });
             },
         });
+        const attempt = await aliasToNlbIn(LoadBalancerType.Network);
         assert.equal(attempt.error, undefined, String(attempt.error));
-        const wrong = await attemptEvaluation({
-            stack: "dev",
-            config: stackConfig("dev"),
-            program: () => {
-                const zone = { id: canonicalHostedZoneId(LoadBalancerType.Application, "us-east-1") };
-                new aws.route53.Record("apex", { zoneId: "Z1", name: "example.com", type: "A", aliases: [{ name: "k8s-idp-0123456789.elb.us-east-1.amazonaws.com", zoneId: zone.id, evaluateTargetHealth: true }] });
-            },
-        });
+        const wrong = await aliasToNlbIn(LoadBalancerType.Application);
         assert.match(String(wrong.error), /must carry that load balancer's canonical hosted zone Z26RNL4JYFTOTI/);
     });
 });
