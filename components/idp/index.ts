@@ -178,23 +178,23 @@ export class IdpApplication extends pulumi.ComponentResource {
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
     /** A NodePort behind default-deny needs its clients named, outside the pods' subnets, and opened on the nodes. */
-    private static checkNodePort(name: string, args: IdpApplicationArgs, plans: readonly ExposurePlan[]): void {
+    private static nodePortProblems(args: IdpApplicationArgs): string[] {
         const ranges = args.nodePortSourceRanges ?? [];
         const problems: string[] = [];
         if (args.nodePort === undefined && ranges.length > 0) problems.push("nodePortSourceRanges is given without nodePort");
         if (args.nodePort !== undefined && args.networkPolicies && ranges.length === 0) problems.push("nodePort behind networkPolicies needs nodePortSourceRanges: default-deny drops every other client");
         if (ranges.length > 0 && !args.nodeSecurityGroupId) problems.push("nodePortSourceRanges needs nodeSecurityGroupId, where the port is opened to them");
         if (args.networkPolicies) problems.push(...nodePortRangeProblems(ranges, args.networkPolicies.privateSubnetCidrs).map((p) => `nodePortSourceRanges[${p.index}]: ${p.message}`));
-        if (args.networkPolicies) problems.push(...internalExposureProblems(plans, args.networkPolicies));
-        if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+        return problems;
     }
 
     constructor(name: string, args: IdpApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("idp-eks:index:IdpApplication", name, {}, withPreviousType("idp-eks:idp:IdpApplication", opts));
         // What each exposure is, from its module, before any of its resources exists.
         const plans = planExposures(args);
-        IdpApplication.checkNodePort(name, args, plans);
-        IdpApplication.checkExposures(name, args, plans);
+        // Every problem at once, before any resource is registered.
+        const problems = [...IdpApplication.nodePortProblems(args), ...IdpApplication.exposureProblems(args, plans)];
+        if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
         const after = (...deps: (pulumi.Resource | undefined)[]) => ({ ...k8sOpts, dependsOn: deps.filter((d): d is pulumi.Resource => !!d) });
@@ -368,8 +368,10 @@ export class IdpApplication extends pulumi.ComponentResource {
      * Each exposure's prerequisites, and the region's ELB hosted zone id for the alias record: all
      * problems at once, before anything is registered.
      */
-    private static checkExposures(name: string, args: IdpApplicationArgs, plans: readonly ExposurePlan[]): void {
+    private static exposureProblems(args: IdpApplicationArgs, plans: readonly ExposurePlan[]): string[] {
         const problems: string[] = [];
+        // Internal load balancers are admitted by their subnets, which must not be the pods'.
+        if (args.networkPolicies) problems.push(...internalExposureProblems(plans, args.networkPolicies));
         if (plans.some((p) => p.acmCertificate) && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
         if (args.nlb && !args.loadBalancerController) problems.push("the NLB Service needs the load balancer controller");
         switch (args.ingress) {
@@ -395,7 +397,7 @@ export class IdpApplication extends pulumi.ComponentResource {
                 problems.push(`route53HostedZoneId: ${(e as Error).message}`);
             }
         }
-        if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
+        return problems;
     }
 
     /**
@@ -432,13 +434,13 @@ export class IdpApplication extends pulumi.ComponentResource {
     /**
      * Each exposure is its own module (components/idp/exposures/); this only creates the planned
      * ones, in their order (the layer-7 entry first: the public host points at it), with what
-     * checkExposures has made sure they have.
+     * exposureProblems has made sure they have.
      */
     private exposures(name: string, args: IdpApplicationArgs, namespace: pulumi.Resource, plans: readonly ExposurePlan[]): Exposure[] {
         const ctx: ExposureContext = { name, parent: this, provider: args.provider, namespace: args.namespace, namespaceResource: namespace, host: args.host, readinessPath: args.readinessPath, rollout: args.rollout };
         const certificateArn = this.acmCertificate(name, args, plans);
         const checked = <T>(value: T | undefined): T => {
-            if (value === undefined) throw new Error(`${name}: an exposure's prerequisite is missing (checkExposures lets none through)`);
+            if (value === undefined) throw new Error(`${name}: an exposure's prerequisite is missing (exposureProblems lets none through)`);
             return value;
         };
         return plans.map((plan) => {
