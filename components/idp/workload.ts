@@ -1,4 +1,6 @@
 // Pure builders for the IdP's namespace, Deployment and Services (plain Kubernetes objects).
+import { READINESS_GATE_INJECTION } from "../addons/loadBalancerController/index";
+import { PodSecurityLevel, podSecurityLabels } from "../networkPolicy/addons";
 
 export const IDP_NAME = "idp-server";
 export const IDP_LABELS = { app: IDP_NAME, "app.kubernetes.io/name": IDP_NAME, "app.kubernetes.io/part-of": "idp" };
@@ -6,14 +8,7 @@ export const IDP_SELECTOR = { app: IDP_NAME };
 
 /** Pod Security Standards `restricted`, enforced; and the LBC's pod readiness gate injection. */
 export function namespaceLabels(): Record<string, string> {
-    return {
-        "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/audit": "restricted",
-        "pod-security.kubernetes.io/warn": "restricted",
-        // Injected at pod creation, so the label must exist before the first pod.
-        "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
-    };
+    return { ...podSecurityLabels(PodSecurityLevel.Restricted), ...READINESS_GATE_INJECTION };
 }
 
 export interface PodSecurity {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LoadBalancerScheme } from "../types";
 import { withPreviousType } from "../../aliases";
 import { AddonNetworkFacts, INGRESS_NGINX_POD_SECURITY, Upstream, ingressNginxPolicies, podSecurityLabels } from "../../networkPolicy/addons";
+import { READINESS_GATE_INJECTION } from "../loadBalancerController/index";
 
 export const INGRESS_NGINX_CHART_REPO = "https://kubernetes.github.io/ingress-nginx";
 /** The final release: the project is retired and gets no further fixes. */
@@ -35,7 +36,7 @@ export interface IngressNginxNetworkPolicyArgs extends AddonNetworkFacts {
  * leave it with no healthy target. Gates are injected at pod creation, so the label comes first.
  */
 export function ingressNginxNamespaceLabels(): Record<string, string> {
-    return { ...podSecurityLabels(INGRESS_NGINX_POD_SECURITY), "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
+    return { ...podSecurityLabels(INGRESS_NGINX_POD_SECURITY), ...READINESS_GATE_INJECTION };
 }
 
 const NLB = "service.beta.kubernetes.io/aws-load-balancer-";

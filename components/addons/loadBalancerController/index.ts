@@ -38,6 +38,12 @@ export interface LoadBalancerControllerArgs extends ClusterIdentityArgs {
 export const ALB_INGRESS_VALIDATION_LABELS: Readonly<Record<string, string>> = { "idp-eks.io/alb-ingress": "true" };
 
 /**
+ * Namespace label for the controller's pod readiness gates (LBC docs, "Pod readiness gate"): its
+ * webhook injects them at pod creation, so the label must be on the namespace before the first pod.
+ */
+export const READINESS_GATE_INJECTION: Readonly<Record<string, string>> = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
+
+/**
  * The Ingress validating webhook of chart 3.5.0 (templates/webhook.yaml, vingress.elbv2.k8s.aws):
  * failurePolicy from `webhookConfig.ingressValdationFailurePolicy` (spelt so upstream; the correct
  * spelling is silently ignored), objectSelector/namespaceSelector from
