@@ -5,7 +5,7 @@
 // values), cited where used.
 import { LoadBalancerScheme } from "../addons/types";
 import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
-import { Labels, NetworkPolicyObject, Peer, PeerPods, Protocol, Rule, internetBlock, ns, podsPeer, policy, tcp } from "./generator";
+import { DNS_PORTS, Labels, NetworkPolicyObject, Peer, PeerPods, Rule, defaultDeny, internetBlock, ipBlocks, ns, podsPeer, policy, tcp } from "./generator";
 import { SubnetTierCidrs, controlPlaneSubnetCidrs, loadBalancerSubnetCidrs } from "./subnets";
 
 /** EKS Pod Identity agent (EKS user guide, "Pod Identity": 169.254.170.23 port 80; allow it in egress policies). */
@@ -107,7 +107,6 @@ export interface IngressNginxPolicyFacts extends AddonNetworkFacts {
     upstreams: Upstream[];
 }
 
-const ipBlocks = (cidrs: readonly string[]): Peer[] => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
 
 /** Problems with the facts (bad CIDRs, an internal NLB that policy cannot tell from pods); empty when sound. */
 export function addonFactsProblems(f: AddonNetworkFacts): string[] {
@@ -131,9 +130,9 @@ function baseline(namespace: string, f: AddonNetworkFacts, apiClients: string): 
         ...(f.publicEndpointOnly ? [internetBlock(f.vpcCidr)] : []),
     ];
     return [
-        policy(namespace, "default-deny", "Nothing enters or leaves a pod in this namespace unless a policy below allows it.", undefined, { ingress: [], egress: [] }),
+        defaultDeny(namespace),
         policy(namespace, "allow-dns", "Name resolution through kube-dns only, over UDP and TCP.", undefined, {
-            egress: [{ to: [podsPeer(f.dns)], ports: [{ protocol: Protocol.Udp, port: 53 }, tcp(53)] }],
+            egress: [{ to: [podsPeer(f.dns)], ports: DNS_PORTS }],
         }),
         policy(namespace, "allow-api-server", `${apiClients} talk to the Kubernetes API: the kubernetes Service address and the control plane's interfaces behind it in its subnets${f.publicEndpointOnly ? ", or the public endpoint" : ""}, on 443.`, undefined, {
             egress: [{ to: apiServer, ports: [tcp(443)] }],

@@ -121,6 +121,13 @@ export function podsPeer(p: PeerPods): Peer {
 }
 
 export const tcp = (port: number, endPort?: number) => ({ protocol: Protocol.Tcp, port, ...(endPort ? { endPort } : {}) });
+/** One peer per CIDR. */
+export const ipBlocks = (cidrs: readonly string[]): Peer[] => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+/** DNS answers over UDP, and over TCP when they are large. */
+export const DNS_PORTS = [{ protocol: Protocol.Udp, port: 53 }, tcp(53)];
+/** Every namespace's first policy: nothing enters or leaves a pod unless a later policy allows it. */
+export const defaultDeny = (namespace: string): NetworkPolicyObject =>
+    policy(namespace, "default-deny", "Nothing enters or leaves a pod in this namespace unless a policy below allows it.", undefined, { ingress: [], egress: [] });
 
 /**
  * Client ranges minus the VPC: an ipBlock also matches pod IPs, and with the VPC CNI pods take VPC
@@ -198,7 +205,7 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
     const n = intent.namespace;
     const idp = intent.idpLabels;
     const out: NetworkPolicyObject[] = [
-        policy(n, "default-deny", "Nothing enters or leaves a pod in this namespace unless a policy below allows it.", undefined, { ingress: [], egress: [] }),
+        defaultDeny(n),
     ];
 
     if (intent.ingressNginx) {
@@ -208,7 +215,7 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
     }
     if (intent.loadBalancerSubnetCidrs?.length) {
         out.push(policy(n, "allow-load-balancers-to-idp", "ALB/NLB nodes in these subnets send requests and health checks straight to pod IPs (ip targets).", idp, {
-            ingress: [{ from: intent.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(intent.httpPort)] }],
+            ingress: [{ from: ipBlocks(intent.loadBalancerSubnetCidrs), ports: [tcp(intent.httpPort)] }],
         }));
     }
     if (intent.nlbClientCidrs?.length) {
@@ -218,7 +225,7 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
     }
     if (intent.nodePortClientCidrs?.length) {
         out.push(policy(n, "allow-nodeport-clients-to-idp", "NodePort clients keep their addresses (externalTrafficPolicy Local) and reach the pods' http port directly.", idp, {
-            ingress: [{ from: intent.nodePortClientCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(intent.httpPort)] }],
+            ingress: [{ from: ipBlocks(intent.nodePortClientCidrs), ports: [tcp(intent.httpPort)] }],
         }));
     }
     if (intent.frontend) {
@@ -230,7 +237,7 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
         ingress: [{ from: [{ namespaceSelector: ns(intent.monitoringNamespace) }], ports: [tcp(intent.managementPort)] }],
     }));
     out.push(policy(n, "allow-idp-dns", "Name resolution through kube-dns only, over UDP and TCP (large answers fall back to TCP).", idp, {
-        egress: [{ to: [podsPeer(intent.dns)], ports: [{ protocol: Protocol.Udp, port: 53 }, tcp(53)] }],
+        egress: [{ to: [podsPeer(intent.dns)], ports: DNS_PORTS }],
     }));
 
     for (const [name, d] of [["postgres", intent.postgres], ["redis", intent.redis]] as const) {
@@ -244,7 +251,7 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
             }));
         } else {
             out.push(policy(n, `allow-idp-to-${name}`, `The IdP connects to the managed ${name} endpoint's addresses.`, idp, {
-                egress: [{ to: d.cidrs!.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(d.port)] }],
+                egress: [{ to: ipBlocks(d.cidrs!), ports: [tcp(d.port)] }],
             }));
         }
     }
