@@ -4,7 +4,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-/** Loads exactly the SDK modules and submodules the program touches: the floor no program can beat. */
+/**
+ * Loads exactly the SDK modules and submodules the program touches, as `require` loads them (the
+ * whole SDK, eagerly): the floor of any program that loads the SDK as it comes. With
+ * tools/deferSdk.js preloaded it is the floor of the offline commands, which defer three parts.
+ */
 export function loadSdkFloor(): void {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const aws = require("@pulumi/aws");
