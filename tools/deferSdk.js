@@ -19,26 +19,31 @@ const path = require("path");
 const SDK = path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [path.resolve(__dirname, "..")] }));
 
 /**
- * What stands in for each module until it is used. `esModule`: the module's own `__esModule` (the
- * answer TypeScript's import helpers ask for without using anything). `functions`: exports its
- * importer reads while it loads (runtime/index copies computeCodePaths); each is a wrapper that
- * loads the module when called.
+ * What stands in for each module until it is used. `requestedAs`: the last part of the name its
+ * importers require it by. `esModule`: the module's own `__esModule` (what TypeScript's import
+ * helpers ask without using anything). `functions`: exports its importer reads while it loads
+ * (runtime/index copies computeCodePaths); each is a wrapper that loads the module when called.
  */
 const DEFERRED = [
-    { file: "typescript-shim.js", esModule: false, functions: [] },
-    { file: "runtime/closure/codePaths.js", esModule: true, functions: ["computeCodePaths"] },
-    { file: "automation/index.js", esModule: true, functions: [] },
+    { file: "typescript-shim.js", requestedAs: "typescript-shim", esModule: false, functions: [] },
+    { file: "runtime/closure/codePaths.js", requestedAs: "codePaths", esModule: true, functions: ["computeCodePaths"] },
+    { file: "automation/index.js", requestedAs: "automation", esModule: true, functions: [] },
 ].map((d) => ({ ...d, filename: path.join(SDK, d.file) }));
 
-/** A stand-in for the module at `filename` that loads it with `load` on first use. */
+/** A stand-in for the module `spec` names that loads it with `load` on first use. */
 function deferredModule(spec, load) {
     let real;
     const target = () => (real ??= load());
     const wrappers = new Map(spec.functions.map((name) => [name, (...args) => target()[name](...args)]));
+    const get = (_, key) => {
+        if (real === undefined && key === "__esModule") return spec.esModule;
+        if (real === undefined && wrappers.has(key)) return wrappers.get(key);
+        return target()[key];
+    };
     return new Proxy(
         {},
         {
-            get: (_, key) => (key === "__esModule" && real === undefined ? spec.esModule : wrappers.has(key) && real === undefined ? wrappers.get(key) : target()[key]),
+            get,
             has: (_, key) => key in target(),
             ownKeys: () => Reflect.ownKeys(target()),
             // The proxy's own target is empty, so what it reports must stay configurable.
@@ -53,17 +58,17 @@ function deferredModule(spec, load) {
     );
 }
 
-const byFilename = new Map();
-const names = new Set(DEFERRED.map((d) => path.basename(d.file === "automation/index.js" ? "automation" : d.file, ".js")));
+const standIns = new Map();
+const requestedAs = new Set(DEFERRED.map((d) => d.requestedAs));
 const originalLoad = Module._load;
 Module._load = function (request, parent, isMain) {
-    // Only requests that end in a deferred module's name are resolved a second time.
-    if (parent && names.has(path.basename(request, ".js"))) {
+    // Only a request ending in a deferred module's name is resolved here (a second time).
+    if (parent && requestedAs.has(path.basename(request, ".js"))) {
         const filename = Module._resolveFilename(request, parent, isMain);
         const spec = DEFERRED.find((d) => d.filename === filename);
         if (spec && !Module._cache[filename]) {
-            if (!byFilename.has(filename)) byFilename.set(filename, deferredModule(spec, () => originalLoad.call(Module, filename, parent, false)));
-            return byFilename.get(filename);
+            if (!standIns.has(filename)) standIns.set(filename, deferredModule(spec, () => originalLoad.call(Module, filename, parent, false)));
+            return standIns.get(filename);
         }
     }
     return originalLoad.apply(this, arguments);
