@@ -1,13 +1,7 @@
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
-import { load as parseYaml } from "js-yaml";
-import { PROJECT_ROOT, knownStacks, readStackConfig } from "../../offline/mockCloud";
-import { Contexts, Value, condition, evaluateTemplate } from "./expressions";
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Workflow = any;
-const workflow = (name: string): Workflow => parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, ".github/workflows", name), "utf8"));
+import { knownStacks, readStackConfig } from "../../offline/mockCloud";
+import { Contexts, condition, evaluateTemplate } from "./expressions";
+import { Workflow, matrixCombinations, workflow } from "./workflowFiles";
 
 /**
  * Whether a GitHub-hosted runner can reach the stack's API endpoint. EKS serves the public endpoint
@@ -21,16 +15,6 @@ function reachableFromGitHubHosted(stack: string): boolean {
     return values["idp-eks:endpointPublicAccess"] === "true" && cidrs.includes("0.0.0.0/0");
 }
 const GITHUB_HOSTED = /^(ubuntu|windows|macos)-/;
-
-/** Every combination of the matrix's list values. */
-function matrixCombinations(matrix: Record<string, unknown> | undefined): Record<string, Value>[] {
-    let combos: Record<string, Value>[] = [{}];
-    for (const [key, values] of Object.entries(matrix ?? {})) {
-        if (!Array.isArray(values)) continue;
-        combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v as Value })));
-    }
-    return combos;
-}
 
 interface Violation { workflow: string; job: string; scenario: string; stack: string; runner: string }
 
