@@ -2,6 +2,7 @@
 // YAML of the same shape. Invalid input is an error naming the case and the field, never a verdict.
 import * as v from "valibot";
 import { load as parseYaml } from "js-yaml";
+import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, portNameProblem, qualifiedNameProblem } from "../kubernetesNames";
 import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
 import { ClusterState, Endpoint, NetworkPolicy, Pod, Protocol } from "./evaluator";
 
@@ -12,41 +13,53 @@ export class ConnectivityInputError extends Error {
     }
 }
 
+// Kubernetes objects are read with the API server's strict field validation (kubectl's default since
+// 1.27): an unknown or misspelt field is an error, as `kubectl apply` reports it, never dropped.
+function strict<E extends v.ObjectEntries>(entries: E) {
+    const fields = Object.keys(entries).join(", ");
+    return v.strictObject(entries, (issue) => (issue.expected === "never" ? `unknown field ${issue.received} (the fields here are ${fields})` : `expected an object, got ${issue.received}`));
+}
+
 const protocol = v.picklist(["TCP", "UDP", "SCTP"]);
 const ipv4 = v.pipe(v.string(), v.check((s) => !!parseCidr(`${s}/32`), "is not an IPv4 address"));
-const portName = v.pipe(v.string(), v.regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, "is not a port name"));
+const portName = v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? portNameProblem(dataset.value) : undefined;
+    if (problem) addIssue({ message: `${JSON.stringify(dataset.value)} is not a port name (IANA_SVC_NAME): it ${problem}` });
+}));
 const portNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 const port = v.union([portNumber, portName]);
-const endpoint = v.union([v.pipe(v.string(), v.regex(/^[^/\s]+\/[^/\s]+$/, "is not ns/pod")), v.strictObject({ ip: ipv4 })]);
+const endpoint = v.union([v.pipe(v.string(), v.regex(/^[^/\s]+\/[^/\s]+$/, "is not ns/pod")), strict({ ip: ipv4 })]);
 const text = v.pipe(v.string(), v.minLength(1));
 const labels = v.record(v.string(), v.string());
 
 const selector = v.nullish(
-    v.object({
+    strict({
         matchLabels: v.nullish(labels),
-        matchExpressions: v.nullish(v.array(v.object({ key: text, operator: v.picklist(["In", "NotIn", "Exists", "DoesNotExist"]), values: v.nullish(v.array(v.string())) }))),
+        matchExpressions: v.nullish(v.array(strict({ key: v.string(), operator: v.picklist(["In", "NotIn", "Exists", "DoesNotExist"]), values: v.nullish(v.array(v.string())) }))),
     }),
 );
 
-const peer = v.object({
-    podSelector: selector,
-    namespaceSelector: selector,
-    ipBlock: v.nullish(v.object({ cidr: v.string(), except: v.nullish(v.array(v.string())) })),
+const peer = strict({
+    podSelector: v.optional(selector),
+    namespaceSelector: v.optional(selector),
+    ipBlock: v.nullish(strict({ cidr: v.string(), except: v.nullish(v.array(v.string())) })),
 });
 
-const policyPort = v.object({ protocol: v.nullish(protocol), port: v.nullish(port), endPort: v.nullish(portNumber) });
-const rule = v.object({ from: v.nullish(v.array(peer)), to: v.nullish(v.array(peer)), ports: v.nullish(v.array(policyPort)) });
+const policyPort = strict({ protocol: v.nullish(protocol), port: v.nullish(port), endPort: v.nullish(portNumber) });
+const ports = v.nullish(v.array(policyPort));
 
-const policy = v.object({
-    apiVersion: v.optional(v.string()),
-    kind: v.optional(v.string()),
-    metadata: v.object({ name: text, namespace: text }),
-    spec: v.object({
-        podSelector: selector,
+const policy = strict({
+    apiVersion: v.optional(v.literal("networking.k8s.io/v1")),
+    kind: v.optional(v.literal("NetworkPolicy")),
+    // Metadata may carry labels, annotations and the like; only name and namespace matter here.
+    metadata: v.looseObject({ name: text, namespace: text }),
+    spec: strict({
+        podSelector: v.optional(selector),
         policyTypes: v.nullish(v.array(v.picklist(["Ingress", "Egress"]))),
-        ingress: v.nullish(v.array(rule)),
-        egress: v.nullish(v.array(rule)),
+        ingress: v.nullish(v.array(strict({ from: v.nullish(v.array(peer)), ports }))),
+        egress: v.nullish(v.array(strict({ to: v.nullish(v.array(peer)), ports }))),
     }),
+    status: v.optional(v.unknown()),
 });
 
 const caseSchema = v.object({
@@ -70,6 +83,9 @@ const caseSchema = v.object({
 
 const fileSchema = v.object({ schemaVersion: v.optional(v.number()), description: v.optional(v.string()), cases: v.pipe(v.array(v.unknown()), v.minLength(1)) });
 
+/** The label `kubernetes.io/metadata.name`, which the API server sets on every namespace (1.21+). */
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
 export interface Probe {
     from: Endpoint;
     to: Endpoint;
@@ -90,21 +106,96 @@ export interface ConnectivityCase {
 
 const fieldPath = (issue: v.BaseIssue<unknown>) => (issue.path ?? []).map(({ key }) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("").replace(/^\./, "");
 
-/** Checks the schema cannot express: CIDRs, excepts inside their cidr, endPort, references to pods. */
-function semanticProblems(c: v.InferOutput<typeof caseSchema>): string[] {
+type CaseInput = v.InferOutput<typeof caseSchema>;
+type Selector = v.InferOutput<typeof selector>;
+
+/** Label keys and values as the API server validates them (apimachinery IsQualifiedName, IsValidLabelValue). */
+function labelProblems(map: Record<string, string>, at: string): string[] {
+    return Object.entries(map).flatMap(([key, value]) => {
+        const kp = qualifiedNameProblem(key);
+        const vp = labelValueProblem(value);
+        return [...(kp ? [`${at}: label key ${JSON.stringify(key)} ${kp}`] : []), ...(vp ? [`${at}[${JSON.stringify(key)}]: label value ${JSON.stringify(value)} ${vp}`] : [])];
+    });
+}
+
+/** A label selector as apimachinery ValidateLabelSelector checks it. */
+function selectorProblems(sel: Selector | undefined, at: string): string[] {
+    if (!sel) return [];
+    const problems = labelProblems(sel.matchLabels ?? {}, `${at}.matchLabels`);
+    (sel.matchExpressions ?? []).forEach((e, m) => {
+        const here = `${at}.matchExpressions[${m}]`;
+        const kp = qualifiedNameProblem(e.key);
+        if (kp) problems.push(`${here}.key: ${JSON.stringify(e.key)} ${kp}`);
+        const values = e.values ?? [];
+        const needsValues = e.operator === "In" || e.operator === "NotIn";
+        if (needsValues && values.length === 0) problems.push(`${here}.values: ${e.operator} needs at least one value`);
+        if (!needsValues && values.length > 0) problems.push(`${here}.values: ${e.operator} takes no values`);
+        values.forEach((value, k) => {
+            const vp = labelValueProblem(value);
+            if (vp) problems.push(`${here}.values[${k}]: ${JSON.stringify(value)} ${vp}`);
+        });
+    });
+    return problems;
+}
+
+/** Reports the first place each key was seen again: `what` names the thing for the message. */
+function duplicates<T>(items: readonly T[], key: (item: T) => string, at: (i: number) => string, what: string): string[] {
+    const first = new Map<string, number>();
+    return items.flatMap((item, i) => {
+        const k = key(item);
+        if (!first.has(k)) {
+            first.set(k, i);
+            return [];
+        }
+        return [`${at(i)}: ${what} ${JSON.stringify(k)} is also at ${at(first.get(k)!)}`];
+    });
+}
+
+function namespaceProblems(c: CaseInput): string[] {
+    return Object.entries(c.namespaces).flatMap(([ns, nsLabels]) => {
+        const at = `namespaces[${JSON.stringify(ns)}]`;
+        const np = dns1123LabelProblem(ns);
+        const own = nsLabels[NAMESPACE_NAME_LABEL];
+        return [
+            ...(np ? [`${at}: a namespace name ${np}`] : []),
+            ...labelProblems(nsLabels, at),
+            ...(own !== undefined && own !== ns ? [`${at}[${JSON.stringify(NAMESPACE_NAME_LABEL)}]: is ${JSON.stringify(own)}, but the API server sets it to the namespace's own name`] : []),
+        ];
+    });
+}
+
+function podProblems(c: CaseInput): string[] {
     const problems: string[] = [];
-    const pods = new Set(c.pods.map((p) => `${p.namespace}/${p.name}`));
     c.pods.forEach((p, i) => {
         if (!c.namespaces[p.namespace]) problems.push(`pods[${i}].namespace: ${JSON.stringify(p.namespace)} is not in namespaces`);
+        const np = dns1123SubdomainProblem(p.name);
+        if (np) problems.push(`pods[${i}].name: a pod name ${np}`);
+        problems.push(...labelProblems(p.labels, `pods[${i}].labels`));
+        const named = p.ports.flatMap((port, j) => (port.name === undefined ? [] : [{ name: port.name, j }]));
+        problems.push(...duplicates(named, (n) => n.name, (k) => `pods[${i}].ports[${named[k].j}].name`, "port name"));
     });
+    problems.push(...duplicates(c.pods, (p) => `${p.namespace}/${p.name}`, (i) => `pods[${i}]`, "pod"));
+    problems.push(...duplicates(c.pods, (p) => p.ip, (i) => `pods[${i}].ip`, "pod IP"));
+    return problems;
+}
+
+function policyProblems(c: CaseInput): string[] {
+    const problems: string[] = [];
     c.policies.forEach((pol, i) => {
+        const np = dns1123SubdomainProblem(pol.metadata.name);
+        if (np) problems.push(`policies[${i}].metadata.name: a NetworkPolicy name ${np}`);
+        const nsp = dns1123LabelProblem(pol.metadata.namespace);
+        if (nsp) problems.push(`policies[${i}].metadata.namespace: a namespace name ${nsp}`);
+        problems.push(...selectorProblems(pol.spec.podSelector, `policies[${i}].spec.podSelector`));
         for (const dir of ["ingress", "egress"] as const) {
             (pol.spec[dir] ?? []).forEach((r, j) => {
-                const peers = (dir === "ingress" ? r.from : r.to) ?? [];
+                const field = dir === "ingress" ? "from" : "to";
+                const peers = ("from" in r ? r.from : "to" in r ? r.to : undefined) ?? [];
                 peers.forEach((pe, k) => {
-                    const at = `policies[${i}].spec.${dir}[${j}].${dir === "ingress" ? "from" : "to"}[${k}]`;
+                    const at = `policies[${i}].spec.${dir}[${j}].${field}[${k}]`;
                     if (!pe.ipBlock && !pe.podSelector && !pe.namespaceSelector) problems.push(`${at}: a peer needs podSelector, namespaceSelector or ipBlock`);
                     if (pe.ipBlock && (pe.podSelector || pe.namespaceSelector)) problems.push(`${at}: ipBlock cannot be combined with selectors`);
+                    problems.push(...selectorProblems(pe.podSelector, `${at}.podSelector`), ...selectorProblems(pe.namespaceSelector, `${at}.namespaceSelector`));
                     const problem = pe.ipBlock ? cidrProblem(pe.ipBlock.cidr) : undefined;
                     if (problem) problems.push(`${at}.ipBlock.cidr: ${JSON.stringify(pe.ipBlock!.cidr)} ${problem}`);
                     if (!pe.ipBlock || problem) return;
@@ -121,23 +212,39 @@ function semanticProblems(c: v.InferOutput<typeof caseSchema>): string[] {
                 });
             });
         }
-        for (const [name, sel] of [["podSelector", pol.spec.podSelector]] as const) {
-            (sel?.matchExpressions ?? []).forEach((e, m) => {
-                const needsValues = e.operator === "In" || e.operator === "NotIn";
-                if (needsValues && !(e.values ?? []).length) problems.push(`policies[${i}].spec.${name}.matchExpressions[${m}]: ${e.operator} needs values`);
-                if (!needsValues && (e.values ?? []).length) problems.push(`policies[${i}].spec.${name}.matchExpressions[${m}]: ${e.operator} takes no values`);
-            });
-        }
     });
+    problems.push(...duplicates(c.policies, (p) => `${p.metadata.namespace}/${p.metadata.name}`, (i) => `policies[${i}]`, "NetworkPolicy"));
+    return problems;
+}
+
+/** Probes name pods of the case, a pod's own address only through the pod, and ports the destination declares. */
+function probeProblems(c: CaseInput): string[] {
+    const problems: string[] = [];
+    const pods = new Map(c.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+    const byIp = new Map(c.pods.map((p) => [p.ip, `${p.namespace}/${p.name}`]));
     c.probes.forEach((p, i) => {
         for (const side of ["from", "to"] as const) {
             const e = p[side];
             if (typeof e === "string" && !pods.has(e)) problems.push(`probes[${i}].${side}: ${JSON.stringify(e)} names no pod of the case`);
+            // An address outside the cluster is checked on the pod side only; a pod's own IP is not outside.
+            if (typeof e !== "string" && byIp.has(e.ip)) problems.push(`probes[${i}].${side}.ip: ${e.ip} is the IP of pod ${byIp.get(e.ip)}; name the pod ("${byIp.get(e.ip)}") instead`);
         }
+        if (typeof p.from !== "string" && typeof p.to !== "string") problems.push(`probes[${i}]: neither end is a pod of the case, so no policy can apply`);
         if (typeof p.from === "string" && p.from === p.to) problems.push(`probes[${i}]: a pod talking to itself is out of scope`);
-        if (typeof p.port === "string" && typeof p.to !== "string") problems.push(`probes[${i}].port: a named port needs a pod destination`);
+        if (typeof p.port !== "string") return;
+        if (typeof p.to !== "string") {
+            problems.push(`probes[${i}].port: a named port needs a pod destination`);
+            return;
+        }
+        const to = pods.get(p.to);
+        if (to && !to.ports.some((x) => x.name === p.port && x.protocol === p.protocol)) problems.push(`probes[${i}].port: ${p.to} declares no ${p.protocol} port named ${JSON.stringify(p.port)}`);
     });
     return problems;
+}
+
+/** Checks the schema cannot express, every one at once: names, labels, selectors, CIDRs, ports, references. */
+function semanticProblems(c: CaseInput): string[] {
+    return [...namespaceProblems(c), ...podProblems(c), ...policyProblems(c), ...probeProblems(c)];
 }
 
 function toCase(raw: unknown, index: number): ConnectivityCase {
@@ -150,6 +257,8 @@ function toCase(raw: unknown, index: number): ConnectivityCase {
     const problems = semanticProblems(parsed.output);
     if (problems.length > 0) throw new ConnectivityInputError(problems.map((p) => `${label}: ${p}`).join("\n"));
     const c = parsed.output;
+    // The API server labels every namespace with its own name; a file may leave the label implicit.
+    const namespaces = Object.fromEntries(Object.entries(c.namespaces).map(([ns, l]) => [ns, { [NAMESPACE_NAME_LABEL]: ns, ...l }]));
     const pods: Pod[] = c.pods.map((p) => ({ ...p, ports: p.ports.map((x) => ({ ...x })) }));
     const byRef = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     const endpoint = (e: string | { ip: string }): Endpoint => (typeof e === "string" ? { pod: byRef.get(e)! } : { ip: e.ip });
@@ -157,7 +266,7 @@ function toCase(raw: unknown, index: number): ConnectivityCase {
     return {
         name: c.name,
         source: c.source,
-        cluster: { namespaces: c.namespaces, pods, policies: c.policies as NetworkPolicy[] },
+        cluster: { namespaces, pods, policies: c.policies as NetworkPolicy[] },
         probes: c.probes.map((p) => ({ from: endpoint(p.from), to: endpoint(p.to), port: p.port, protocol: p.protocol, allowed: p.allowed, why: p.why, label: `${show(p.from)} -> ${show(p.to)} ${p.port}/${p.protocol}` })),
     };
 }

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { ResourceView } from "../../../offline/rules/types";
-import { clusterViolations, objectViolations, portNameProblem, qualifiedNameProblem } from "../../../offline/rules/kubernetes";
+import { portNameProblem, qualifiedNameProblem } from "../../../components/kubernetesNames";
+import { clusterViolations, objectViolations } from "../../../offline/rules/kubernetes";
 import { parseQuantity } from "../../../config/quantity";
 
 const obj = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs });
