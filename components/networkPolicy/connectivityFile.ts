@@ -1,4 +1,4 @@
-// Reads and validates connectivity expectation files (CONNECTIVITY-FORMAT.md section 1): JSON, or
+// Reads and validates connectivity expectation files (docs/connectivity-format.md section 1): JSON, or
 // YAML of the same shape. Invalid input is an error naming the case and the field, never a verdict.
 import * as v from "valibot";
 import { load as parseYaml } from "js-yaml";

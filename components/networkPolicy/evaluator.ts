@@ -1,5 +1,5 @@
 // An exact model of Kubernetes networking.k8s.io/v1 NetworkPolicy semantics, as fixed in
-// ../shared/reference/CONNECTIVITY-FORMAT.md section 2. Pure: it answers allowed or denied for one
+// docs/connectivity-format.md section 2. Pure: it answers allowed or denied for one
 // connection and explains the answer (which policies isolate each side, which rule allowed it).
 import { cidrContains, parseCidr } from "../network/cidr";
 
