@@ -29,6 +29,9 @@ export interface Route {
     backend?: RouteBackend;
 }
 
+/** Labels as written in a route: key=value[,key=value]. */
+const showLabels = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+
 /** How an extra route is written, for messages. */
 export const ROUTE_FORM = "/path=service:port, followed by ' -> key=value[,key=value]:containerPort' naming the Service's pods, e.g. /api=idp-api:80 -> app=idp-api:8081";
 
@@ -103,7 +106,6 @@ export const NAMESPACE_PODS: readonly { what: string; labels: Record<string, str
     { what: "cert-manager's HTTP-01 solver pods", labels: SOLVER_LABELS },
 ];
 
-const showLabels = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
 const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /**
