@@ -171,7 +171,7 @@ export const configKeys = {
     idpClusterIssuer: key("string", "cert-manager ClusterIssuer of the NGINX Ingress's certificate.", v.optional(rule.oneOf({ Prod: "letsencrypt-prod", Staging: "letsencrypt-staging" } as const), "letsencrypt-prod")),
     idpNginxProxyBodySize: key("string", "nginx proxy-body-size of the Ingress.", v.optional(v.pipe(v.string(), v.regex(/^\d+[kKmMgG]?$/, "is not an nginx size (expected e.g. 10m)")), "10m")),
     idpNginxProxyReadTimeout: key("integer", "nginx proxy-read-timeout in seconds.", v.optional(int(1, 3600), 60)),
-    idpExtraRoutes: key("array", "Extra NGINX Ingress routes before `/`, as /path=service:port.", v.optional(rule.uniqueList(rule.route), () => [])),
+    idpExtraRoutes: key("array", "idpIngress nginx only: extra Ingress routes before `/`, as /path=service:port -> key=value[,key=value]:containerPort, naming the Service's pods and the port its targetPort resolves to (NetworkPolicies open exactly that; the pods part may be left out only with idpNetworkPolicies and addonNetworkPolicies off).", v.optional(v.array(rule.route), () => [])),
     idpTlsCertificate: secretKey("string", "PEM certificate (chain) for the NGINX Ingress instead of cert-manager; with idpTlsPrivateKey.", v.optional(rule.pem("CERTIFICATE")), () => "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n"),
     idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", v.optional(rule.pem("PRIVATE KEY")), () => "-----BEGIN PRIVATE KEY-----\nmock\n-----END PRIVATE KEY-----\n"),
     idpAlbScheme: key("string", "`internet-facing` or `internal` ALB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),

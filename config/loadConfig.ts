@@ -13,6 +13,7 @@ import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet }
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
+import { formatRoute, routeProblems } from "../components/idp/ingress";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../components/idp/dns";
 import { LBC_GATEWAY_CRD_VERSIONS } from "../components/addons/gatewayApi";
 import { awsRegion } from "./rules";
@@ -272,6 +273,7 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     } else if (present("idpGatewaySourceRanges")) {
         add("idpGatewaySourceRanges", "is only used when idpIngress is gateway");
     }
+    extraRouteProblems(c, add);
     if (c.gatewayApi && !c.loadBalancerController) add("gatewayApi", "is true but loadBalancerController is false: the CRDs are applied with the controller that implements them");
     // The alias record's hosted zone comes from a table per region (a read of the load balancer would fail in preview).
     if (region && c.route53HostedZoneId && (c.idpIngress !== IngressKind.None || c.idpNlb)) {
@@ -296,6 +298,25 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
         const why = k.endsWith("Cidrs") ? "databaseMode is external and idpNetworkPolicies is true (the egress policy needs them)" : "databaseMode is external";
         if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, `is required when ${why}`);
         if (c.databaseMode === DatabaseMode.InCluster && present(k)) add(k, "is only used when databaseMode is external");
+    }
+}
+
+/**
+ * Extra routes exist only in the NGINX Ingress (the ALB Ingress and Gateway send every path to the
+ * IdP, so an entry there would be dropped); with NetworkPolicies each must name its pods and their
+ * port, or ingress-nginx could not reach them (components/idp/ingress.ts, routeProblems).
+ */
+function extraRouteProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
+    // Its default is the empty list, which Pulumi.yaml hands over as set: an entry is what counts.
+    if (c.idpExtraRoutes.length === 0) return;
+    if (c.idpIngress !== IngressKind.Nginx) {
+        add("idpExtraRoutes", `is only used when idpIngress is nginx (idpIngress is ${c.idpIngress}: ${c.idpIngress === IngressKind.None ? "there is no Ingress" : "the ALB sends every path to the IdP"}); remove it or set idpIngress: nginx`);
+        return;
+    }
+    // The same settings platformArgs turns into the IdP's and the add-ons' policies.
+    const policies = [...(c.idpNetworkPolicies ? ["idpNetworkPolicies"] : []), ...(c.addonNetworkPolicies && c.networkPolicyEnforcement ? ["addonNetworkPolicies"] : [])];
+    for (const { index, message } of routeProblems(c.idpExtraRoutes, { policiesFrom: policies.length ? policies.join(" and ") : undefined })) {
+        add(`idpExtraRoutes[${index}]` as ConfigKey, `${show(formatRoute(c.idpExtraRoutes[index]))} ${message}`);
     }
 }
 

@@ -8,7 +8,7 @@ import { subnetCidrs } from "./subnets";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseMode } from "../components/idp/types";
 import { AcmeSolver } from "../components/addons/types";
-import { parseEnv, parseRoutes } from "../components/idp";
+import { parseEnv } from "../components/idp";
 import { KUBE_DNS } from "../components/idp/trafficIntent";
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
@@ -51,7 +51,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             nodePortSourceRanges: c.idpNodePortSourceRanges,
             nlb: c.idpNlb ? { scheme: c.idpNlbScheme, sourceRanges: c.idpNlbSourceRanges } : undefined,
             ingress: c.idpIngress,
-            nginx: { proxyBodySize: c.idpNginxProxyBodySize, proxyReadTimeoutSeconds: c.idpNginxProxyReadTimeout, extraRoutes: parseRoutes(c.idpExtraRoutes), clusterIssuer: c.idpClusterIssuer },
+            nginx: { proxyBodySize: c.idpNginxProxyBodySize, proxyReadTimeoutSeconds: c.idpNginxProxyReadTimeout, extraRoutes: c.idpExtraRoutes, clusterIssuer: c.idpClusterIssuer },
             tls: c.idpTlsCertificate && c.idpTlsPrivateKey ? { certificate: pulumi.secret(c.idpTlsCertificate), privateKey: pulumi.secret(c.idpTlsPrivateKey) } : undefined,
             alb: { scheme: c.idpAlbScheme, groupName: c.idpAlbGroupName, gatewaySourceRanges: c.idpGatewaySourceRanges },
             certificateArn: c.idpCertificateArn,

@@ -4,6 +4,7 @@
 import * as v from "valibot";
 import { cidrProblem } from "../components/network/cidr";
 import { Direction, ExtraRule, Protocol, extraRuleProblems } from "../components/networkPolicy/generator";
+import { Route, parseRoute } from "../components/idp/ingress";
 
 /** A string that must match `pattern`; `message` says what was expected. */
 const matching = (pattern: RegExp, message: string) => v.pipe(v.string(), v.regex(pattern, message));
@@ -115,8 +116,15 @@ export const dnsLabelName = matching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "is
 
 export const acmCertificateArn = matching(/^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "is not an ACM certificate ARN (expected arn:aws:acm:<region>:<account>:certificate/<uuid>)");
 
-/** path=service:port extra Ingress routes. */
-export const route = matching(/^\/[^=\s]*=[a-z0-9]([-a-z0-9]*[a-z0-9])?:([0-9]{1,5}|[a-z][-a-z0-9]*)$/, "is not a route (expected /path=service:port, e.g. /api=idp-api:80)");
+/** An extra NGINX Ingress route, `/path=service:port[ -> key=value[,key=value]:containerPort]` (parseRoute). */
+export const route = v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }): Route => {
+        const { route: parsed, problems } = parseRoute(dataset.value);
+        for (const message of problems) addIssue({ message });
+        return parsed ?? NEVER;
+    }),
+);
 
 /** PEM text of a certificate or private key. */
 export const pem = (what: "CERTIFICATE" | "PRIVATE KEY") =>

@@ -6,6 +6,7 @@
 import { parseCidr, formatCidr } from "../components/network/cidr";
 import { KUBE_DNS } from "../components/idp/trafficIntent";
 import { IDP_NAME } from "../components/idp/workload";
+import { ROUTE_BACKENDS_ANNOTATION } from "../components/idp/ingress";
 import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_PODS, CERT_MANAGER_WEBHOOK_PORT, INGRESS_NGINX_CONTROLLER, INGRESS_NGINX_PODS, INGRESS_NGINX_PORTS, POD_IDENTITY_AGENT } from "../components/networkPolicy/addons";
 import { controlPlaneSubnetCidrs } from "../components/networkPolicy/subnets";
 import { SOLVER_LABELS, SOLVER_PORT } from "../components/networkPolicy/generator";
@@ -51,6 +52,22 @@ function containerPorts(template: Obj["spec"]): ModelPort[] {
 
 const tcpPort = (name: string, port: number): ModelPort => ({ name, port, protocol: "TCP" });
 
+/**
+ * The pods behind the extra routes the IdP's NGINX Ingress declares: one per Service (a Service has
+ * one selector), with the container ports its routes connect to.
+ */
+function ingressRouteBackends(resources: readonly RecordedResource[], namespace: string): { service: string; podLabels: Record<string, string>; ports: { path: string; port: number }[] }[] {
+    const ingress = objects(resources, "kubernetes:networking.k8s.io/v1:Ingress").find((i) => i.metadata?.namespace === namespace && i.metadata?.name === IDP_NAME && i.spec?.ingressClassName === "nginx");
+    const text = (ingress?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations?.[ROUTE_BACKENDS_ANNOTATION];
+    const byService = new Map<string, { service: string; podLabels: Record<string, string>; ports: { path: string; port: number }[] }>();
+    for (const b of text ? (JSON.parse(text) as { path: string; service: string; podLabels: Record<string, string>; port: number }[]) : []) {
+        const seen = byService.get(b.service) ?? { service: b.service, podLabels: b.podLabels, ports: [] };
+        if (!seen.ports.some((p) => p.port === b.port)) seen.ports.push({ path: b.path, port: b.port });
+        byService.set(b.service, seen);
+    }
+    return [...byService.values()];
+}
+
 /** The model of one stack's evaluation. */
 export function buildClusterModel(resources: readonly RecordedResource[], facts: StackFacts): ClusterModel {
     const deployment = objects(resources, "kubernetes:apps/v1:Deployment").find((d) => d.metadata?.name === IDP_NAME);
@@ -84,6 +101,10 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     const certManager = releases.includes("cert-manager");
     const http01 = objects(resources, "kubernetes:cert-manager.io/v1:ClusterIssuer").some((i) => JSON.stringify(i.spec).includes('"http01"'));
     if (nginx && http01) addPod(idpNamespace, "cm-acme-http-solver-0", SOLVER_LABELS, [{ name: "http", port: SOLVER_PORT, protocol: "TCP" }]);
+    // The NGINX Ingress's extra routes: a pod of each route's Service, with the labels and container
+    // port the route declares (ROUTE_BACKENDS_ANNOTATION; from the Ingress, not from the policies under test).
+    const routeBackends = nginx ? ingressRouteBackends(resources, idpNamespace) : [];
+    for (const b of routeBackends) addPod(idpNamespace, `${b.service}-0`, b.podLabels, b.ports.map((p, i) => tcpPort(`route-${i}`, p.port)));
     // The add-ons' pods, with the labels and container ports of the pinned charts' rendered manifests.
     const { http, https, webhook, status } = INGRESS_NGINX_PORTS;
     if (nginx) addPod(INGRESS_NGINX_CONTROLLER.namespace, "ingress-nginx-controller-0", { ...INGRESS_NGINX_PODS.controller }, [tcpPort("http", http), tcpPort("https", https), tcpPort("webhook", webhook), tcpPort("metrics", status)]);
@@ -158,6 +179,15 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     probe(idp, { ip: externals["instance metadata"] }, 443, "IdP -> instance metadata (the HTTPS egress rule excepts it)");
     probe(idp, "unrelated/workload-0", 8080, "IdP -> unrelated workload");
     probe(idp, { ip: externals["control plane"] }, 443, "IdP -> API server (HTTPS egress excepts the VPC)");
+    // Each extra route's pods admit the controller on the route's port only: not on the IdP's ports,
+    // and the route's port does not open the IdP.
+    const controller = pods.find((p) => p.namespace === INGRESS_NGINX_CONTROLLER.namespace && p.name === "ingress-nginx-controller-0");
+    for (const b of routeBackends.filter(() => controller)) {
+        const target = `${idpNamespace}/${b.service}-0`;
+        const routePorts = b.ports.map((p) => p.port);
+        for (const port of [httpPort, managementPort].filter((p) => !routePorts.includes(p))) probe(podRef(controller!), target, port, `ingress-nginx-controller-0 -> ${b.service}-0:${port} (not a route's port)`);
+        for (const { path, port } of b.ports.filter((p) => p.port !== httpPort)) probe(podRef(controller!), idp, port, `ingress-nginx-controller-0 -> IdP on route ${path}'s port ${port}`);
+    }
     // Who reaches the other pods of the IdP namespace.
     for (const target of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
         for (const port of target.ports) {

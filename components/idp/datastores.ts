@@ -51,8 +51,11 @@ interface SecretMount {
     mountPath: string;
 }
 
+/** The labels of a datastore's pods (and its StatefulSet). */
+export const datastorePodLabels = (name: string) => ({ app: name, "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "idp" });
+
 function statefulSet(namespace: string, d: Datastore, container: Record<string, unknown>, writableDirs: string[], secretMounts: SecretMount[] = []) {
-    const labels = { app: d.name, "app.kubernetes.io/name": d.name, "app.kubernetes.io/part-of": "idp" };
+    const labels = datastorePodLabels(d.name);
     return {
         apiVersion: "apps/v1" as const,
         kind: "StatefulSet" as const,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { LoadBalancerScheme } from "../addons/types";
 import { Datastore, datastoreServices, encryptedGp3StorageClass, externalNameService, ownStorageClassName, postgresStatefulSet, redisStatefulSet } from "./datastores";
-import { Route } from "./ingress";
+import { Route, formatRoute, routeProblems } from "./ingress";
 import { RolloutTiming } from "./loadBalancing";
 import { ManualDnsRecord, canonicalHostedZoneId, manualDnsRecord } from "./dns";
 import { Exposure, ExposureContext, ExposureKind, ExposurePlan } from "./exposures/types";
@@ -212,6 +212,7 @@ export class IdpApplication extends pulumi.ComponentResource {
                 exposures: plans.map((p) => p.traffic),
                 nodePortClients: args.nodePort !== undefined ? args.nodePortSourceRanges : undefined,
                 inClusterDatastores: args.database.mode === DatabaseMode.InCluster,
+                routes: args.ingress === IngressKind.Nginx ? args.nginx?.extraRoutes : undefined,
             }, args.networkPolicies);
             for (const policy of generatePolicies(intent)) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);
@@ -374,10 +375,14 @@ export class IdpApplication extends pulumi.ComponentResource {
         if (args.networkPolicies) problems.push(...internalExposureProblems(plans, args.networkPolicies));
         if (plans.some((p) => p.acmCertificate) && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
         if (args.nlb && !args.loadBalancerController) problems.push("the NLB Service needs the load balancer controller");
+        // Extra routes are the NGINX Ingress's; behind NetworkPolicies each names the pods it reaches.
+        const routes = args.nginx?.extraRoutes ?? [];
+        if (args.ingress !== IngressKind.Nginx && routes.length > 0) problems.push(`nginx.extraRoutes is only used with ingress nginx (ingress is ${args.ingress}), which would drop ${routes.map(formatRoute).join(", ")}`);
         switch (args.ingress) {
             case IngressKind.Nginx:
                 if (!args.ingressNginx || !args.nginx) problems.push("the NGINX Ingress needs ingressNginx and nginx settings");
                 else problems.push(...nginxCertificateProblems({ ...args.nginx, tls: args.tls, certManager: args.certManager, clusterIssuers: args.clusterIssuers }));
+                problems.push(...routeProblems(routes, { policiesFrom: args.networkPolicies ? "networkPolicies" : undefined }).map((p) => `nginx.extraRoutes[${p.index}] ${JSON.stringify(formatRoute(routes[p.index]))} ${p.message}`));
                 break;
             case IngressKind.Alb:
                 if (!args.loadBalancerController || !args.alb) problems.push("the ALB Ingress needs the load balancer controller and alb settings");

@@ -1,24 +1,168 @@
 // Pure builders for the IdP's Ingress objects and its cert-manager Certificate.
 import { IDP_LABELS, IDP_NAME } from "./workload";
+import { datastorePodLabels } from "./datastores";
+import { SOLVER_LABELS } from "../networkPolicy/generator";
+import { dns1035LabelProblem, labelValueProblem, portNameProblem, qualifiedNameProblem } from "../kubernetesNames";
 import { ALB_INGRESS_VALIDATION_LABELS } from "../addons/loadBalancerController/index";
 
 export const TLS_SECRET = "idp-tls";
 
+/**
+ * The pods behind an extra route's Service, as a NetworkPolicy has to name them. ingress-nginx
+ * proxies to the Service's endpoints (pod IP and the port its targetPort resolves to), never to the
+ * ClusterIP, so a policy's port is the pod's port and its selector needs the pods' labels: neither is
+ * in `service:port`, and the product does not own the Service to read them. The user states them.
+ */
+export interface RouteBackend {
+    /** Labels of the Service's pods, as its selector names them. */
+    podLabels: Record<string, string>;
+    /** The container port the Service's targetPort resolves to: where ingress-nginx connects. */
+    port: number;
+}
+
 export interface Route {
     path: string;
     service: string;
-    /** A port number ("80") or a port name ("http"). */
+    /** The Service port: a number ("80") or a port name ("http"). */
     port: string;
+    /** The Service's pods and container port; required where NetworkPolicies stand between them and ingress-nginx. */
+    backend?: RouteBackend;
 }
 
-/** Parses `path=service:port` extra routes, e.g. `/api=idp-api:80`. */
+/** Labels as written in a route: key=value[,key=value]. */
+const showLabels = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+
+/** How an extra route is written, for messages. */
+export const ROUTE_FORM = "/path=service:port, followed by ' -> key=value[,key=value]:containerPort' naming the Service's pods, e.g. /api=idp-api:80 -> app=idp-api:8081";
+
+const portProblem = (text: string, what: string): string | undefined =>
+    /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 ? undefined : `${what} ${JSON.stringify(text)}, which is not a port (expected 1-65535)`;
+
+/**
+ * One extra route, `/path=service:port[ -> key=value[,key=value]:containerPort]`, e.g.
+ * `/api=idp-api:80 -> app=idp-api:8081`: every problem with it, or the route. The path is what the
+ * API server and ingress-nginx's admission webhook accept for pathType Prefix (strict path
+ * validation: letters, digits, '/', '_' and '-' only; no '//'), the service a DNS-1035 label (a
+ * Service name), its port a number or a port name, the pods part a label selector and a port number.
+ * Pure.
+ */
+export function parseRoute(text: string): { route?: Route; problems: string[] } {
+    const [front, backendText, ...rest] = text.trim().split(/\s+->\s+/);
+    const eq = front.indexOf("=");
+    const colon = front.indexOf(":", eq);
+    if (rest.length > 0 || /\s/.test(front) || (backendText !== undefined && /\s/.test(backendText)) || eq < 0 || colon < 0) return { problems: [`is not a route (expected ${ROUTE_FORM})`] };
+    const [path, service, port] = [front.slice(0, eq), front.slice(eq + 1, colon), front.slice(colon + 1)];
+    const problems: string[] = [];
+    if (!path.startsWith("/")) problems.push(`has path ${JSON.stringify(path)}, which does not start with '/'`);
+    else if (path === "/") problems.push("routes path /, which is the IdP's own route (every path not listed goes to it)");
+    else if (!/^\/[A-Za-z0-9_/-]*$/.test(path)) problems.push(`has path ${JSON.stringify(path)}: with pathType Prefix ingress-nginx's admission webhook accepts only letters, digits, '/', '_' and '-'`);
+    else if (path.includes("//")) problems.push(`has path ${JSON.stringify(path)}, which contains '//' (the API server refuses it)`);
+    const serviceProblem = dns1035LabelProblem(service);
+    if (serviceProblem) problems.push(`has service ${JSON.stringify(service)}, which ${serviceProblem}`);
+    if (/^\d+$/.test(port)) {
+        const p = portProblem(port, "service port");
+        if (p) problems.push(`has ${p}`);
+    } else {
+        const p = portNameProblem(port);
+        if (p) problems.push(`has service port ${JSON.stringify(port)}, neither a number 1-65535 nor a port name (a port name ${p})`);
+    }
+    let backend: RouteBackend | undefined;
+    if (backendText !== undefined) {
+        const at = backendText.lastIndexOf(":");
+        const [labelsText, podPort] = at < 0 ? [backendText, ""] : [backendText.slice(0, at), backendText.slice(at + 1)];
+        const pairs = labelsText === "" ? [] : labelsText.split(",").map((pair) => pair.split("="));
+        const labelProblems = pairs.flatMap((pair) => {
+            if (pair.length !== 2) return [`pod label ${JSON.stringify(pair.join("="))} is not key=value`];
+            const keyProblem = qualifiedNameProblem(pair[0]);
+            const valueProblem = labelValueProblem(pair[1]);
+            return [...(keyProblem ? [`pod label key ${JSON.stringify(pair[0])} ${keyProblem}`] : []), ...(valueProblem ? [`pod label value ${JSON.stringify(pair[1])} ${valueProblem}`] : [])];
+        });
+        if (pairs.length === 0) labelProblems.push("names no pod labels (an empty selector would open the port on every pod of the namespace)");
+        if (new Set(pairs.map((p) => p[0])).size !== pairs.length) labelProblems.push("names a pod label key twice");
+        const containerPortProblem = portProblem(podPort, "container port");
+        problems.push(...labelProblems.map((p) => `has ${p}`), ...(containerPortProblem ? [`has ${containerPortProblem}: the number the Service's targetPort resolves to on the pods`] : []));
+        if (labelProblems.length === 0 && !containerPortProblem) backend = { podLabels: Object.fromEntries(pairs), port: Number(podPort) };
+    }
+    return problems.length > 0 ? { problems } : { route: { path, service, port, ...(backend ? { backend } : {}) }, problems };
+}
+
+/** A route as it is written in config. */
+export const formatRoute = (r: Route) => `${r.path}=${r.service}:${r.port}${r.backend ? ` -> ${showLabels(r.backend.podLabels)}:${r.backend.port}` : ""}`;
+
+/** Parses extra routes (see parseRoute); throws on the first malformed one. */
 export function parseRoutes(entries: readonly string[]): Route[] {
     return entries.map((e) => {
-        const [path, target] = e.split("=");
-        const [service, port] = target.split(":");
-        return { path, service, port };
+        const { route, problems } = parseRoute(e);
+        if (!route) throw new Error(`extra route ${JSON.stringify(e)} ${problems.join("; ")}`);
+        return route;
     });
 }
+
+/** The pods of the IdP namespace an extra route must never select: the policy would open its port on them. */
+export const NAMESPACE_PODS: readonly { what: string; labels: Record<string, string> }[] = [
+    { what: "the IdP's pods", labels: IDP_LABELS },
+    { what: "the postgres pods", labels: datastorePodLabels("postgres") },
+    { what: "the redis pods", labels: datastorePodLabels("redis") },
+    { what: "cert-manager's HTTP-01 solver pods", labels: SOLVER_LABELS },
+];
+
+const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/**
+ * Problems of a list of extra routes, each with the entry's index: two entries on one path (Prefix
+ * paths match the same requests with or without a trailing '/'), a Service given two sets of pods
+ * (it has one selector), pods that include the namespace's own (the IdP, datastores, solvers), and,
+ * when NetworkPolicies stand between ingress-nginx and the pods (`policiesFrom` names the setting
+ * that makes them), an entry that does not name its pods. Pure.
+ */
+export function routeProblems(routes: readonly Route[], o: { policiesFrom?: string }): { index: number; message: string }[] {
+    const out: { index: number; message: string }[] = [];
+    const trim = (path: string) => path.replace(/\/+$/, "");
+    routes.forEach((r, index) => {
+        const samePath = routes.findIndex((o) => trim(o.path) === trim(r.path));
+        if (samePath < index) out.push({ index, message: `routes path ${r.path}, which entry ${samePath} routes already (${routes[samePath].path})` });
+        const sameService = routes.findIndex((o) => o.service === r.service && o.backend && r.backend);
+        const other = routes[sameService]?.backend;
+        if (other && r.backend && sameService < index && showLabels(other.podLabels) !== showLabels(r.backend.podLabels)) {
+            out.push({ index, message: `gives Service ${r.service} the pods ${showLabels(r.backend.podLabels)}, but entry ${sameService} gives it ${showLabels(other.podLabels)} (a Service has one selector)` });
+        }
+        if (r.backend) {
+            for (const pods of NAMESPACE_PODS) {
+                if (selects(r.backend.podLabels, pods.labels)) out.push({ index, message: `selects ${pods.what} with ${showLabels(r.backend.podLabels)}: the route's NetworkPolicy would open port ${r.backend.port} on them; name the labels of the Service's own pods` });
+            }
+        } else if (o.policiesFrom) {
+            out.push({ index, message: `names no backend pods, and the NetworkPolicies of ${o.policiesFrom} let the ingress-nginx controller reach only pods they name, on the pods' own port: write it as ${ROUTE_FORM}` });
+        }
+    });
+    return out;
+}
+
+/** A distinct set of pods behind the extra routes, on one container port: one NetworkPolicy rule each. */
+export interface RouteUpstream extends RouteBackend {
+    /** `<service>-<port>`: names its policy. */
+    name: string;
+    service: string;
+    paths: string[];
+}
+
+/** The extra routes' backends, one per Service and container port (routes without pods have none). Pure. */
+export function routeUpstreams(routes: readonly Route[]): RouteUpstream[] {
+    const byName = new Map<string, RouteUpstream>();
+    for (const r of routes) {
+        if (!r.backend) continue;
+        const name = `${r.service}-${r.backend.port}`;
+        const seen = byName.get(name);
+        if (seen) seen.paths.push(r.path);
+        else byName.set(name, { name, service: r.service, paths: [r.path], podLabels: r.backend.podLabels, port: r.backend.port });
+    }
+    return [...byName.values()];
+}
+
+/** Why a route's upstream is allowed, for the policies' annotations. */
+export const routeUpstreamWhy = (u: RouteUpstream) => `extra route${u.paths.length > 1 ? "s" : ""} ${u.paths.join(", ")} to Service ${u.service}: its pods ${showLabels(u.podLabels)} on container port ${u.port}`;
+
+/** Annotation on the NGINX Ingress recording each extra route's pods and port (what its NetworkPolicies admit). */
+export const ROUTE_BACKENDS_ANNOTATION = "idp-eks.io/route-backends";
 
 function rule(host: string, routes: Route[]) {
     return {
@@ -56,6 +200,9 @@ export function nginxIngress(namespace: string, a: NginxIngressArgs) {
             annotations: {
                 "nginx.ingress.kubernetes.io/proxy-body-size": a.proxyBodySize,
                 "nginx.ingress.kubernetes.io/proxy-read-timeout": String(a.proxyReadTimeoutSeconds),
+                ...(a.extraRoutes.some((r) => r.backend)
+                    ? { [ROUTE_BACKENDS_ANNOTATION]: JSON.stringify(a.extraRoutes.flatMap((r) => (r.backend ? [{ path: r.path, service: r.service, podLabels: r.backend.podLabels, port: r.backend.port }] : []))) }
+                    : {}),
             },
         },
         spec: {

@@ -6,6 +6,7 @@ import { ExposurePlan, ExposureTraffic } from "./exposures/types";
 import { cidrsOverlap, parseCidr } from "../network/cidr";
 import { internalLoadBalancerProblem, loadBalancerSubnetCidrs } from "../networkPolicy/subnets";
 import { INGRESS_NGINX_CONTROLLER } from "../networkPolicy/addons";
+import { Route, routeUpstreamWhy, routeUpstreams } from "./ingress";
 
 /** The ingress-nginx chart's controller pods (release name ingress-nginx); defined with the add-on policies. */
 export { INGRESS_NGINX_CONTROLLER };
@@ -41,6 +42,8 @@ export interface IdpTrafficFacts {
     /** NodePort clients, which keep their own addresses (externalTrafficPolicy Local). */
     nodePortClients?: string[];
     inClusterDatastores: boolean;
+    /** The NGINX Ingress's extra routes: the proxy reaches their pods on their container ports. */
+    routes?: readonly Route[];
 }
 
 /** The intent: the exposures' traffic, folded, plus what the IdP itself talks to. */
@@ -68,6 +71,7 @@ export function idpTrafficIntent(e: IdpTrafficFacts, p: NetworkPolicyArgs): Traf
         smtpEgress: p.smtpEgress,
         // cert-manager's HTTP-01 solver is reached through the proxy that serves the IdP's Ingress.
         acmeHttp01Solver: p.acmeHttp01 ? proxy : undefined,
+        proxiedBackends: proxy ? routeUpstreams(e.routes ?? []).map((u) => ({ name: u.name, podLabels: u.podLabels, port: u.port, why: routeUpstreamWhy(u) })) : [],
         extraRules: p.extraRules,
     };
 }

@@ -87,7 +87,21 @@ export interface TrafficIntent {
     smtpEgress: boolean;
     /** The ACME HTTP-01 solver pods must be reachable from the ingress controller while cert-manager solves. */
     acmeHttp01Solver?: PeerPods;
+    /**
+     * Other pods of the namespace the ingress controller proxies to (the NGINX Ingress's extra
+     * routes), each on its container port only; needs ingressNginx.
+     */
+    proxiedBackends?: ProxiedBackend[];
     extraRules: ExtraRule[];
+}
+
+/** Pods of the namespace behind an Ingress route, on the port the proxy connects to (the pods' own). */
+export interface ProxiedBackend {
+    /** Names the policy: `allow-ingress-nginx-to-route-<name>`. */
+    name: string;
+    podLabels: Labels;
+    port: number;
+    why: string;
 }
 
 export interface NetworkPolicyObject {
@@ -170,6 +184,11 @@ export function intentProblems(intent: TrafficIntent): string[] {
         d.cidrs?.forEach((c, i) => checkCidr(`${name}.cidrs[${i}]`, c));
     }
     for (const r of intent.extraRules) problems.push(...extraRuleProblems(r));
+    for (const b of intent.proxiedBackends ?? []) {
+        if (!intent.ingressNginx) problems.push(`proxied backend ${b.name}: no ingress controller proxies to it (ingressNginx is not set)`);
+        if (Object.keys(b.podLabels).length === 0) problems.push(`proxied backend ${b.name}: an empty pod selector would open port ${b.port} on every pod in namespace ${intent.namespace}`);
+        if (!Number.isInteger(b.port) || b.port < 1 || b.port > 65535) problems.push(`proxied backend ${b.name}: port ${b.port} is outside 1-65535`);
+    }
     return problems;
 }
 
@@ -269,6 +288,14 @@ export function generatePolicies(intent: TrafficIntent): NetworkPolicyObject[] {
     if (intent.acmeHttp01Solver) {
         out.push(policy(n, "allow-ingress-nginx-to-acme-solver", "cert-manager's HTTP-01 solver pods answer Let's Encrypt through the ingress controller while a certificate is issued.", SOLVER_LABELS, {
             ingress: [{ from: [podsPeer(intent.acmeHttp01Solver)], ports: [tcp(SOLVER_PORT)] }],
+        }));
+    }
+
+    // The pods' own port: ingress-nginx connects to the endpoints (pod IP and the port the Service's
+    // targetPort resolves to), not to the Service's port on its ClusterIP.
+    for (const b of intent.proxiedBackends ?? []) {
+        out.push(policy(n, `allow-ingress-nginx-to-route-${b.name}`, `The ingress-nginx controller pods proxy the ${b.why}; nothing else reaches them through this policy.`, b.podLabels, {
+            ingress: [{ from: [podsPeer(intent.ingressNginx!)], ports: [tcp(b.port)] }],
         }));
     }
 

@@ -4,7 +4,7 @@ import { CertManager, IngressNginx, LoadBalancerController } from "../addons";
 import { AcmeSolver, AwsIdentityMode, LoadBalancerScheme } from "../addons/types";
 import { Cluster, ClusterSettings } from "../cluster";
 import { Network, NetworkSettings, SubnetLayout } from "../network";
-import { DatabaseMode, IdpApplication, IdpSettings, IngressKind, ManualDnsRecord, STORAGE_CLASS, VolumeRetention, encryptedGp3StorageClass } from "../idp";
+import { DatabaseMode, IdpApplication, IdpSettings, IngressKind, ManualDnsRecord, ROUTE_FORM, STORAGE_CLASS, VolumeRetention, encryptedGp3StorageClass, formatRoute, routeUpstreamWhy, routeUpstreams } from "../idp";
 import { IDP_SELECTOR } from "../idp/workload";
 import { AddonNetworkFacts, Upstream } from "../networkPolicy/addons";
 import { SOLVER_LABELS, SOLVER_PORT } from "../networkPolicy/generator";
@@ -52,10 +52,20 @@ export interface IdpPlatformArgs {
     tags?: Record<string, string>;
 }
 
-/** The pods the platform's NGINX Ingresses route to: the IdP, and cert-manager's HTTP-01 solvers in its namespace. */
+/**
+ * The pods the platform's NGINX Ingresses route to: the IdP, the extra routes' pods on their
+ * container ports, and cert-manager's HTTP-01 solvers in its namespace. An extra route that does not
+ * name its pods cannot be an upstream: it is refused rather than left unreachable. Pure.
+ */
 export function nginxUpstreams(args: Pick<IdpPlatformArgs, "idp" | "addons">): Upstream[] {
     const upstreams: Upstream[] = [];
-    if (args.idp.ingress === IngressKind.Nginx) upstreams.push({ namespace: args.idp.namespace, podLabels: IDP_SELECTOR, ports: [args.idp.httpPort], why: "the IdP's http port" });
+    if (args.idp.ingress === IngressKind.Nginx) {
+        upstreams.push({ namespace: args.idp.namespace, podLabels: IDP_SELECTOR, ports: [args.idp.httpPort], why: "the IdP's http port" });
+        const routes = args.idp.nginx?.extraRoutes ?? [];
+        const unnamed = routes.filter((r) => !r.backend);
+        if (unnamed.length > 0) throw new Error(`the add-on NetworkPolicies let ingress-nginx reach only pods they name: extra route(s) ${unnamed.map((r) => JSON.stringify(formatRoute(r))).join(", ")} name no backend pods (expected ${ROUTE_FORM})`);
+        for (const u of routeUpstreams(routes)) upstreams.push({ namespace: args.idp.namespace, podLabels: u.podLabels, ports: [u.port], why: routeUpstreamWhy(u) });
+    }
     if (args.addons.certManager?.solver === AcmeSolver.Http01) upstreams.push({ namespace: args.idp.namespace, podLabels: SOLVER_LABELS, ports: [SOLVER_PORT], why: "cert-manager's HTTP-01 solver pods while a certificate is issued" });
     return upstreams;
 }

@@ -10,6 +10,8 @@ const expected = (stack: string): ExpectedProbe[] =>
     JSON.parse(fs.readFileSync(path.join(__dirname, "../data/reachability", `${stack}.json`), "utf8")).cases[0].probes;
 const key = (p: { from: unknown; to: unknown; port: number; protocol: string }) => `${JSON.stringify(p.from)} -> ${JSON.stringify(p.to)} ${p.port}/${p.protocol}`;
 
+const API_ROUTE = "/api=idp-api:80 -> app=idp-api:8081";
+
 describe("reachability matrix per stack", () => {
     // The committed matrices are the seed's intended matrix, corrected (reviewed by hand):
     // dev: only ingress-nginx and NodePort clients (idpNodePortSourceRanges) reach the IdP's http port,
@@ -36,19 +38,23 @@ describe("reachability matrix per stack", () => {
     // Gateway variants of prod (issue 16.4): the ALB Gateway alone (no NLB), so each matrix shows
     // exactly what the Gateway path admits: for internet-facing the public load balancer subnets, for
     // internal the intra subnets (issue 15), never a pod and never an internet client (the ALB proxies).
+    // dev-extra-routes: dev with the seed's /api route to a Service it does not own (idp-api, port 80,
+    // targetPort 8081 on pods app=idp-api): ingress-nginx reaches those pods on 8081, nothing else does,
+    // and neither the IdP's ports on them nor 8081 on the IdP are opened.
     // Regenerate deliberately (and review the diff) with UPDATE_REACHABILITY=1.
-    const variants: Record<string, Record<string, unknown>> = {
-        "prod-gateway": { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false },
-        "prod-gateway-internal": { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false, "idp-eks:idpAlbScheme": "internal" },
+    const variants: Record<string, { base: string; overrides: Record<string, unknown> }> = {
+        "prod-gateway": { base: "prod", overrides: { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false } },
+        "prod-gateway-internal": { base: "prod", overrides: { "idp-eks:idpIngress": "gateway", "idp-eks:idpNlb": false, "idp-eks:idpAlbScheme": "internal" } },
+        "dev-extra-routes": { base: "dev", overrides: { "idp-eks:idpExtraRoutes": [API_ROUTE] } },
     };
-    for (const [variant, overrides] of Object.entries(variants)) {
-        it(`${variant}: matches the expected matrix (${JSON.stringify(overrides)})`, async () => {
-            const model = stackModel(await evaluateStack("prod", overrides));
+    for (const [variant, { base, overrides }] of Object.entries(variants)) {
+        it(`${variant}: matches the expected matrix (${base} with ${JSON.stringify(overrides)})`, async () => {
+            const model = stackModel(await evaluateStack(base, overrides));
             const rows = computeMatrix(model);
             const file = path.join(__dirname, "../data/reachability", `${variant}.json`);
             if (process.env.UPDATE_REACHABILITY) {
                 const doc = matrixAsExpectations(variant, model, rows);
-                doc.cases[0].source = `prod with ${JSON.stringify(overrides)} (tests/offline/reachability.test.ts; UPDATE_REACHABILITY=1 rewrites it)`;
+                doc.cases[0].source = `${base} with ${JSON.stringify(overrides)} (tests/offline/reachability.test.ts; UPDATE_REACHABILITY=1 rewrites it)`;
                 fs.writeFileSync(file, JSON.stringify(doc, null, 2) + "\n");
             }
             const want = new Map(expected(variant).map((p) => [key(p), p.allowed]));
@@ -77,6 +83,22 @@ describe("reachability matrix per stack", () => {
             assert.ok(toIdp.some((r) => r.from === "unrelated/workload-0" && !r.allowed));
         });
     }
+
+    it("an extra NGINX route's pods: only ingress-nginx reaches them, on the route's container port only", async () => {
+        const model = stackModel(await evaluateStack("dev", { "idp-eks:idpExtraRoutes": [API_ROUTE] }));
+        const rows = computeMatrix(model);
+        const api = "idp-system/idp-api-0";
+        const controller = "ingress-nginx/ingress-nginx-controller-0";
+        assert.deepEqual(model.pods.find((p) => `${p.namespace}/${p.name}` === api)?.labels, { app: "idp-api" });
+        const toApi = rows.filter((r) => r.to === api);
+        assert.deepEqual([...new Set(toApi.filter((r) => r.allowed).map((r) => `${JSON.stringify(r.from)} ${r.port}`))], [`"${controller}" 8081`]);
+        for (const port of [8080, 9090]) assert.equal(toApi.find((r) => r.from === controller && r.port === port)?.allowed, false, `controller -> idp-api:${port}`);
+        assert.equal(rows.find((r) => r.from === controller && r.to === "idp-system/idp-server-0" && r.port === 8081)?.allowed, false, "the route's port on the IdP");
+        assert.ok(toApi.some((r) => r.from === "unrelated/workload-0" && !r.allowed) && toApi.some((r) => r.from === "monitoring/prometheus-0" && !r.allowed));
+        // Without the route's policies (the code before extra routes were modelled) the controller is dropped.
+        const without = computeMatrix({ ...model, policies: model.policies.filter((p) => !JSON.stringify(p).includes("idp-api")) });
+        assert.equal(without.find((r) => r.from === controller && r.to === api && r.port === 8081)?.allowed, false);
+    });
 
     it("both stacks' matrices cover the add-on namespaces: controllers, webhooks, hook Jobs and the control plane as a peer", async () => {
         for (const stack of ["dev", "prod"]) {

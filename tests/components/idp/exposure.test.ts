@@ -132,13 +132,25 @@ describe("idp: exposure", () => {
         assert.deepEqual(dev.outputs.publicUrls, ["https://auth.dev.example.com"]);
     });
 
-    it("adds extra NGINX routes before / like the seed's /api", async () => {
-        const { resources } = await evaluateStack("dev", { "idp-eks:idpExtraRoutes": ["/api=idp-api:80"] });
-        const paths = obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress")).spec.rules[0].http.paths;
-        assert.deepEqual(paths.map((p: { path: string; backend: unknown }) => [p.path, p.backend]), [
-            ["/api", { service: { name: "idp-api", port: { number: 80 } } }],
-            ["/", { service: { name: "idp-server", port: { name: "http" } } }],
+    it("adds extra NGINX routes before / like the seed's /api, recording the pods and port each one's policies admit", async () => {
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpExtraRoutes": ["/api=idp-api:80 -> app=idp-api:8081", "/metrics-api=idp-api:http -> app=idp-api:8082"] });
+        const ingress = obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress"));
+        assert.deepEqual(ingress.spec.rules[0].http.paths.map((p: { path: string; pathType: string; backend: unknown }) => [p.path, p.pathType, p.backend]), [
+            ["/api", "Prefix", { service: { name: "idp-api", port: { number: 80 } } }],
+            ["/metrics-api", "Prefix", { service: { name: "idp-api", port: { name: "http" } } }],
+            ["/", "Prefix", { service: { name: "idp-server", port: { name: "http" } } }],
         ]);
+        assert.deepEqual(JSON.parse(ingress.metadata.annotations!["idp-eks.io/route-backends"]), [
+            { path: "/api", service: "idp-api", podLabels: { app: "idp-api" }, port: 8081 },
+            { path: "/metrics-api", service: "idp-api", podLabels: { app: "idp-api" }, port: 8082 },
+        ]);
+    });
+
+    it("without NetworkPolicies an extra route may leave out its pods (nothing stands between ingress-nginx and them)", async () => {
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpExtraRoutes": ["/api=idp-api:80"], "idp-eks:idpNetworkPolicies": false, "idp-eks:addonNetworkPolicies": false });
+        const ingress = obj(only(resources, "kubernetes:networking.k8s.io/v1:Ingress"));
+        assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend, { service: { name: "idp-api", port: { number: 80 } } });
+        assert.equal(ingress.metadata.annotations!["idp-eks.io/route-backends"], undefined);
     });
 
     it("a user-supplied certificate and key become a kubernetes.io/tls Secret used instead of cert-manager", async () => {
