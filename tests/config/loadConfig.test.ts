@@ -75,6 +75,21 @@ describe("config: loading and validating a stack", () => {
         assert.doesNotMatch(error.message, /hunter2/);
     });
 
+    // Under the CLI a `secure:` value reaches the program decrypted, and runtime.isConfigSecret (the
+    // engine's PULUMI_CONFIG_SECRET_KEYS) says it was encrypted, whatever the key.
+    it("never shows a value the stack stores encrypted, even of a key not declared secret, in any message", () => {
+        const base = stackConfig("dev", { ...EXISTING_VPC_OVERRIDES, "idp-eks:acmeEmail": "hunter2-not-an-email", "idp-eks:vpcCidr": "10.99.0.0/16", "idp-eks:clusterName": "hunter3-cluster-with-a-name-too-long-for-iam" });
+        const secretKeys = [...base.secretKeys, "idp-eks:acmeEmail", "idp-eks:vpcCidr", "idp-eks:clusterName"];
+        assert.throws(() => validateConfig(base.values, "dev", secretKeys), (e: ConfigError) => {
+            assert.match(e.message, /idp-eks:acmeEmail: \[secret\] is not an e-mail address/);
+            // Other keys' messages quote vpcCidr and the names derived from clusterName.
+            assert.match(e.message, /idp-eks:existingPublicSubnetCidrs\[0\]: "10\.10\.224\.0\/22" is not inside vpcCidr \[secret\]/);
+            assert.match(e.message, /idp-eks:clusterName: \[secret\] is \d+ characters/);
+            assert.doesNotMatch(e.message, /hunter2|hunter3|10\.99\.0\.0/);
+            return true;
+        });
+    });
+
     it("refuses a secret key stored in plain text, without showing it", () => {
         const config = stackConfig("dev", { "idp-eks:idpSecretEnv": ["CLIENT_SECRET=hunter2"] });
         const plain = { ...config, secretKeys: config.secretKeys.filter((k) => k !== "idp-eks:idpSecretEnv") };
