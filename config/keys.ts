@@ -221,3 +221,30 @@ export function isSet(spec: KeySpec, text: string | undefined): text is string {
     const unset = unsetValue(spec);
     return text !== (typeof unset === "string" ? unset : JSON.stringify(unset));
 }
+
+/** How the entries of list keys are written, for messages about a value of the wrong type. */
+const ENTRY_FORMS: Partial<Record<ConfigKey, string>> = { idpEnv: "NAME=value", idpSecretEnv: "NAME=value", nodeLabels: "key=value", nodeTaints: "key=value:Effect" };
+
+/**
+ * What a stack file must hold for a key whose value has the wrong type: `entry` for one entry of a
+ * list. A one-pair map entry (`- LOG_LEVEL: debug`, a common slip) gets the text to write instead.
+ */
+export function expectedForm(fullKey: string, entry?: { value: unknown }): string | undefined {
+    const spec = keySpecOf(fullKey);
+    if (!spec) return undefined;
+    const form = ENTRY_FORMS[fullKey.slice(PROJECT.length + 1) as ConfigKey] ?? "text";
+    switch (spec.kind) {
+        case "integer":
+            return "a whole number (e.g. 2)";
+        case "boolean":
+            return "true or false";
+        case "string":
+            return "text";
+        case "array": {
+            if (!entry) return `a YAML list, one "- ${form}" entry per line`;
+            const pairs = entry.value !== null && typeof entry.value === "object" && !Array.isArray(entry.value) ? Object.entries(entry.value) : [];
+            const hint = pairs.length === 1 && form.includes("=") && ["string", "number", "boolean"].includes(typeof pairs[0][1]) ? ` (write - ${pairs[0][0]}=${String(pairs[0][1])})` : "";
+            return `${form} text${hint}`;
+        }
+    }
+}

@@ -9,7 +9,7 @@ import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver, LoadBalancerScheme } from "../components/addons/types";
 import { internalLoadBalancerProblem } from "../components/networkPolicy/subnets";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet } from "./keys";
+import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, expectedForm, isSet } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
@@ -513,7 +513,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
             continue;
         }
         const { value, problem } = decode(spec.kind, text, isSecret(name));
-        if (problem) problems.push({ key: fullKey(name), message: problem });
+        if (problem) problems.push({ key: fullKey(name), message: spec.kind === "array" ? `${problem}; expected ${expectedForm(fullKey(name))}` : problem });
         else decoded[name] = value;
     }
 

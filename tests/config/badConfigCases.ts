@@ -118,6 +118,7 @@ export const BAD_CONFIG_CASES: BadConfigCase[] = [
     { rule: "an extra rule that re-opens all ingress", overrides: { "idp-eks:networkPolicyExtraRules": ["ingress 0.0.0.0/0 8080"] }, key: "idp-eks:networkPolicyExtraRules[0]", expect: /re-open all ingress/ },
     { rule: "a frontend with an empty label selector", overrides: { "idp-eks:idpFrontend": "web/" }, key: "idp-eks:idpFrontend", expect: /empty label selector/ },
     { rule: "a list given as a scalar", overrides: { "idp-eks:availabilityZones": "us-east-1a" }, key: "idp-eks:availabilityZones", expect: /is not a list/ },
+    { rule: "env given as a scalar", overrides: { "idp-eks:idpEnv": "LOG_LEVEL=debug" }, key: "idp-eks:idpEnv", expect: /"LOG_LEVEL=debug" is not a list .*expected a YAML list, one "- NAME=value" entry per line/ },
     // The namespace the IdP creates and locks down (restricted PSA, default-deny) must be its own.
     ...["kube-system", "default", "kube-public", "kube-node-lease"].map((ns): BadConfigCase => ({ rule: `the IdP in the system namespace ${ns}`, overrides: { "idp-eks:idpNamespace": ns }, key: "idp-eks:idpNamespace", expect: /is a namespace Kubernetes itself creates/ })),
     { rule: "the IdP in cert-manager's namespace", overrides: { "idp-eks:idpNamespace": "cert-manager" }, key: "idp-eks:idpNamespace", expect: /is the namespace of cert-manager \(certManager is true\)/ },

@@ -63,6 +63,15 @@ describe("config: loading and validating a stack", () => {
         assert.match(error.message, /4 problems/);
     });
 
+    it("reports every value of the wrong type in one run, with the value and the form expected", () => {
+        const error = problemsFor({ "idp-eks:idpReplicas": "two", "idp-eks:idpNlb": "yes", "idp-eks:nodeMinSize": "2.5", "idp-eks:nodeLabels": "workload=idp" });
+        assert.deepEqual(error.problems.map((p) => p.key).sort(), ["idp-eks:idpNlb", "idp-eks:idpReplicas", "idp-eks:nodeLabels", "idp-eks:nodeMinSize"]);
+        assert.match(error.message, /idp-eks:idpReplicas: "two" is not a whole number/);
+        assert.match(error.message, /idp-eks:idpNlb: "yes" is not true or false/);
+        assert.match(error.message, /idp-eks:nodeMinSize: "2.5" is not a whole number/);
+        assert.match(error.message, /idp-eks:nodeLabels: "workload=idp" is not a list .*one "- key=value" entry per line/);
+    });
+
     it("shows the offending value in the message", () => {
         const error = problemsFor({ "idp-eks:kubernetesVersion": "latest" });
         assert.match(error.message, /idp-eks:kubernetesVersion: "latest" is not a Kubernetes minor version/);
