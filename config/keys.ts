@@ -116,7 +116,8 @@ export const configKeys = {
     nodeCapacityType: key("string", "ON_DEMAND or SPOT.", v.optional(rule.oneOf(CapacityType), CapacityType.OnDemand)),
     nodeAmiType: key("string", "AL2023_x86_64_STANDARD or AL2023_ARM_64_STANDARD (match the instance types).", v.optional(rule.oneOf(NodeAmiType), NodeAmiType.Al2023X86)),
     nodeMinSize: key("integer", "Smallest node count.", v.optional(int(0, 1000), 2)),
-    nodeDesiredSize: key("integer", "Node count at creation (later changes by an autoscaler are not reverted).", v.optional(int(0, 1000), 2)),
+    // The provider waits for the CoreDNS and EBS CSI add-ons to be ACTIVE and the Helm releases for their pods: none can run without a node.
+    nodeDesiredSize: key("integer", "Node count at creation, at least 1 (later changes by an autoscaler are not reverted).", v.optional(rule.wholeNumber(1, 1000, "is below 1: the cluster's CoreDNS and EBS CSI add-ons, which the program waits for, and every Helm release's pods need a node to become ready; start with at least one (nodeMinSize may be 0)", "is above 1000"), 2)),
     nodeMaxSize: key("integer", "Largest node count.", v.optional(int(1, 1000), 4)),
     nodeDiskSizeGiB: key("integer", "Encrypted gp3 root volume size per node.", v.optional(int(20, 16384), 50)),
     nodeLabels: key("array", "Kubernetes labels on every node, as key=value.", v.optional(rule.uniqueList(rule.nodeLabel), () => [])),
@@ -219,4 +220,31 @@ export function isSet(spec: KeySpec, text: string | undefined): text is string {
     if (spec.kind === "boolean" || !isOptional(spec)) return true;
     const unset = unsetValue(spec);
     return text !== (typeof unset === "string" ? unset : JSON.stringify(unset));
+}
+
+/** How the entries of list keys are written, for messages about a value of the wrong type. */
+const ENTRY_FORMS: Partial<Record<ConfigKey, string>> = { idpEnv: "NAME=value", idpSecretEnv: "NAME=value", nodeLabels: "key=value", nodeTaints: "key=value:Effect" };
+
+/**
+ * What a stack file must hold for a key whose value has the wrong type: `entry` for one entry of a
+ * list. A one-pair map entry (`- LOG_LEVEL: debug`, a common slip) gets the text to write instead.
+ */
+export function expectedForm(fullKey: string, entry?: { value: unknown }): string | undefined {
+    const spec = keySpecOf(fullKey);
+    if (!spec) return undefined;
+    const form = ENTRY_FORMS[fullKey.slice(PROJECT.length + 1) as ConfigKey] ?? "text";
+    switch (spec.kind) {
+        case "integer":
+            return "a whole number (e.g. 2)";
+        case "boolean":
+            return "true or false";
+        case "string":
+            return "text";
+        case "array": {
+            if (!entry) return `a YAML list, one "- ${form}" entry per line`;
+            const pairs = entry.value !== null && typeof entry.value === "object" && !Array.isArray(entry.value) ? Object.entries(entry.value) : [];
+            const hint = pairs.length === 1 && form.includes("=") && ["string", "number", "boolean"].includes(typeof pairs[0][1]) ? ` (write - ${pairs[0][0]}=${String(pairs[0][1])})` : "";
+            return `${form} text${hint}`;
+        }
+    }
 }

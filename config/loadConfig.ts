@@ -9,11 +9,14 @@ import { NodeAmiType } from "../components/cluster/types";
 import { AcmeSolver, LoadBalancerScheme } from "../components/addons/types";
 import { internalLoadBalancerProblem } from "../components/networkPolicy/subnets";
 import { UPSTREAM_POLICIES } from "../components/addons/loadBalancerController/iamPolicy";
-import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, isSet } from "./keys";
+import { ConfigKey, ConfigValues, KeyKind, KeySpec, PROJECT, configKeys, expectedForm, isSet } from "./keys";
 import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { formatRoute, routeProblems } from "../components/idp/ingress";
+import { duplicateServicePorts, idpServicePorts, namespaceProblem, programEnv } from "../components/idp/workload";
+import { CERT_MANAGER_NAMESPACE } from "../components/addons/certManager";
+import { INGRESS_NGINX_NAMESPACE } from "../components/addons/ingressNginx";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../components/idp/dns";
 import { LBC_GATEWAY_CRD_VERSIONS } from "../components/addons/gatewayApi";
 import { awsRegion } from "./rules";
@@ -104,12 +107,9 @@ function unknownKeyProblem(name: string): ConfigProblem {
     return { key: fullKey(name), message: `is not a key of this project.${hint} (Known keys are listed in the README.)` };
 }
 
-/** Secret values never appear in messages, not even when they are wrong. */
-const isSecret = (k: ConfigKey): boolean => (configKeys[k] as KeySpec).secret === true;
-
-function issueMessage(issue: v.BaseIssue<unknown>, value: unknown, key: ConfigKey): string {
+function issueMessage(issue: v.BaseIssue<unknown>, value: unknown, key: ConfigKey, secret: boolean): string {
     if (value === undefined) return `is required: ${configKeys[key].description}`;
-    const show = (x: unknown) => (isSecret(key) ? "[secret]" : showValue(x));
+    const show = (x: unknown) => (secret ? "[secret]" : showValue(x));
     // Rules carry their own messages (enums list their values); bare type checks do not.
     if (issue.kind !== "schema" || issue.type === "enum") return `${show(value)} ${issue.message}`;
     switch (issue.type) {
@@ -163,6 +163,7 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
             if (idList && idList.length < 2) add(ids, `lists ${idList.length} subnet(s); expected one per zone in at least 2 zones`);
             if (idList && cidrList && idList.length !== cidrList.length) add(cidrs, `lists ${cidrList.length} CIDR(s) for ${idList.length} subnet id(s) in ${fullKey(ids)}; expected one per subnet, same order`);
         }
+        existingSubnetProblems(c, problems);
         const listed = (k: "existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "existingIntraSubnetCidrs") => (c[k] ?? []).map((s, i) => ({ s, key: `${fullKey(k)}[${i}]` }));
         const all = [...listed("existingPublicSubnetCidrs"), ...listed("existingPrivateSubnetCidrs"), ...(threeTier ? listed("existingIntraSubnetCidrs") : [])];
         all.forEach(({ s, key }, i) => {
@@ -179,8 +180,16 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     if (!c.endpointPublicAccess && present("publicAccessCidrs")) add("publicAccessCidrs", "is set but endpointPublicAccess is false; remove it or enable the public endpoint");
     if (!c.secretsEncryption && present("secretsKmsKeyArn")) add("secretsKmsKeyArn", "is set but secretsEncryption is false");
 
-    if (c.nodeMinSize > c.nodeDesiredSize) add("nodeMinSize", `${c.nodeMinSize} is above nodeDesiredSize ${c.nodeDesiredSize}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
-    if (c.nodeDesiredSize > c.nodeMaxSize) add("nodeDesiredSize", `${c.nodeDesiredSize} is above nodeMaxSize ${c.nodeMaxSize}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
+    if (c.nodeMinSize > c.nodeDesiredSize) add("nodeMinSize", `${show(c.nodeMinSize)} is above nodeDesiredSize ${show(c.nodeDesiredSize)}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
+    if (c.nodeMinSize > c.nodeMaxSize) add("nodeMinSize", `${show(c.nodeMinSize)} is above nodeMaxSize ${show(c.nodeMaxSize)}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize (EKS CreateNodegroup refuses a minSize above maxSize)`);
+    if (c.nodeDesiredSize > c.nodeMaxSize) add("nodeDesiredSize", `${show(c.nodeDesiredSize)} is above nodeMaxSize ${show(c.nodeMaxSize)}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
+    // The only node group runs everything: a taint that repels pods repels the platform's own.
+    c.nodeTaints.forEach((t, i) => {
+        const effect = t.slice(t.lastIndexOf(":") + 1);
+        if (effect === "NoSchedule" || effect === "NoExecute") {
+            problems.push({ key: `${fullKey("nodeTaints")}[${i}]`, message: `${show(t)} has effect ${effect} on the only node group, and nothing the platform runs tolerates it (the load balancer controller, cert-manager, ingress-nginx, the IdP and its datastores have no tolerations, and this project has no setting to add them): they would stay Pending and the Helm releases would time out. Use PreferNoSchedule, or no taint` });
+        }
+    });
 
     // Graviton families carry a "g" after the generation digit (m7g, c6gn, t4g).
     const arm = (t: string) => /^[a-z]+\d+g/.test(t);
@@ -196,6 +205,43 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     externalDatastoreCidrProblems(c, add);
     return problems;
 }
+
+/**
+ * vpcMode existing: a subnet is in one tier only, and each is large enough for what the tier holds.
+ * The sizes are those the created VPC's plan guarantees (README "Subnet tiers and the addressing
+ * plan"): a subnet that can hold an ALB at least /27 ("your subnets must have a CIDR block with at
+ * least a /27 bitmask", ELB User Guide for Application Load Balancers, subnets), which also covers
+ * the EKS control plane's /28 (EKS User Guide, subnet requirements). Load balancers sit in the public
+ * subnets, internal ones in the intra subnets (threeTier) or the private ones (twoTier).
+ */
+function existingSubnetProblems(c: ConfigValues, problems: ConfigProblem[]): void {
+    const threeTier = c.subnetLayout === SubnetLayout.ThreeTier;
+    const idKeys = ["existingPublicSubnetIds", "existingPrivateSubnetIds", ...(threeTier ? ["existingIntraSubnetIds"] as const : [])] as const;
+    const seen = new Map<string, string>();
+    for (const k of idKeys) {
+        (c[k] ?? []).forEach((id, i) => {
+            const key = `${fullKey(k)}[${i}]`;
+            const first = seen.get(id);
+            if (first && !first.startsWith(`${fullKey(k)}[`)) problems.push({ key, message: `${show(id)} is also listed in ${first}: each subnet belongs to one tier (public, private${threeTier ? ", intra" : ""}), whose route table, tags and NetworkPolicy peers differ` });
+            if (!first) seen.set(id, key);
+        });
+    }
+    const loadBalancerTiers: readonly (readonly ["existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "existingIntraSubnetCidrs", string])[] = [
+        ["existingPublicSubnetCidrs", "internet-facing load balancers"],
+        threeTier ? ["existingIntraSubnetCidrs", "internal load balancers and the EKS control plane"] : ["existingPrivateSubnetCidrs", "internal load balancers and the EKS control plane (subnetLayout twoTier)"],
+    ] as const;
+    for (const [k, holds] of loadBalancerTiers) {
+        (c[k] ?? []).forEach((cidr, i) => {
+            const block = parseCidr(cidr);
+            if (block && block.prefix > MIN_LOAD_BALANCER_SUBNET_PREFIX) {
+                problems.push({ key: `${fullKey(k)}[${i}]`, message: `${show(cidr)} is a /${block.prefix}; this tier holds ${holds}, and an ALB needs a subnet of at least /${MIN_LOAD_BALANCER_SUBNET_PREFIX} with 8 free addresses (ELB User Guide, Application Load Balancers: subnets); EKS needs /28 for its control plane interfaces` });
+            }
+        });
+    }
+}
+
+/** The smallest subnet an ALB can use (ELB User Guide), which the created VPC's plan never goes below. */
+const MIN_LOAD_BALANCER_SUBNET_PREFIX = 27;
 
 /**
  * Rules only the cloud would otherwise catch, at config time: ARNs AWS requires in the stack's
@@ -249,7 +295,25 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     if (c.idpAutoscaleMaxReplicas !== undefined && c.idpAutoscaleMaxReplicas < c.idpReplicas) {
         add("idpAutoscaleMaxReplicas", `${c.idpAutoscaleMaxReplicas} is below idpReplicas ${c.idpReplicas} (the autoscaler's minimum)`);
     }
-    if (c.idpHttpPort === c.idpManagementPort) add("idpManagementPort", `${c.idpManagementPort} is the same as idpHttpPort`);
+    if (c.idpHttpPort === c.idpManagementPort) add("idpManagementPort", `${show(c.idpManagementPort)} is the same as idpHttpPort`);
+    const owned: Record<string, string> = {
+        ...(c.certManager ? { [CERT_MANAGER_NAMESPACE]: "cert-manager (certManager is true)" } : {}),
+        ...(c.ingressNginx ? { [INGRESS_NGINX_NAMESPACE]: "ingress-nginx (ingressNginx is true)" } : {}),
+    };
+    const namespace = namespaceProblem(c.idpNamespace, owned);
+    if (namespace) add("idpNamespace", `${show(c.idpNamespace)} ${namespace}`);
+    // Kubernetes ValidateService: no two ports of one Service with the same port and protocol.
+    const services = idpServicePorts({ managementPort: c.idpManagementPort, nodePort: c.idpNodePort, nlb: c.idpNlb });
+    for (const d of duplicateServicePorts(services)) {
+        add("idpManagementPort", `${show(c.idpManagementPort)} is also the ${d.earlier.name} port of Service ${d.service} (ports ${services[d.service].map((p) => `${p.name} ${p.port}`).join(", ")}): Kubernetes refuses a Service with two ports of the same number and protocol (ValidateService: spec.ports Duplicate value); choose another port`);
+    }
+    envKeyProblems(c, add);
+    // ACM RequestCertificate: DomainName is 1-64 characters (the certificate's CN, RFC 5280 ub-common-name).
+    const createsCertificate = (c.idpNlb || c.idpIngress === IngressKind.Alb || c.idpIngress === IngressKind.Gateway) && !c.idpCertificateArn && !!c.route53HostedZoneId;
+    if (createsCertificate && c.idpHost.length > ACM_DOMAIN_NAME_MAX) {
+        add("idpHost", `${show(c.idpHost)} is ${c.idpHost.length} characters; the ACM certificate this stack requests for it (route53HostedZoneId is set, idpCertificateArn is not) takes a domain name of at most ${ACM_DOMAIN_NAME_MAX} (ACM API Reference, RequestCertificate DomainName; RFC 5280 ub-common-name): use a shorter host, or give idpCertificateArn for a certificate whose name fits (e.g. a wildcard)`);
+    }
+    ignoredKeyProblems(c, add, present);
     nodePortProblems(c, add, present);
     for (const problem of rolloutProblems({ deregistrationDelaySeconds: c.lbDeregistrationDelaySeconds, preStopSleepSeconds: c.idpPreStopSleepSeconds, terminationGracePeriodSeconds: c.idpTerminationGracePeriodSeconds })) {
         const keys = problem.startsWith("deregistration") ? "lbDeregistrationDelaySeconds < idpPreStopSleepSeconds" : "idpPreStopSleepSeconds < idpTerminationGracePeriodSeconds";
@@ -299,6 +363,51 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
         if (c.databaseMode === DatabaseMode.External && !present(k)) add(k, `is required when ${why}`);
         if (c.databaseMode === DatabaseMode.InCluster && present(k)) add(k, "is only used when databaseMode is external");
     }
+}
+
+/** The longest DomainName ACM RequestCertificate takes. */
+const ACM_DOMAIN_NAME_MAX = 64;
+
+/** `NAME=value` entries by name, with the index each came from. */
+function envNames(entries: readonly string[] | undefined): { name: string; index: number }[] {
+    return (entries ?? []).map((e, index) => ({ name: e.slice(0, e.indexOf("=")), index }));
+}
+
+/**
+ * idpEnv replaces the program's plain defaults (one entry per name), never a variable the program
+ * fills from a Secret; a name is given once across idpEnv and idpSecretEnv; an idpSecretEnv entry
+ * cannot override the program's env (the container's env wins over the Secret's envFrom).
+ */
+function envKeyProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
+    const program = programEnv(c.idpNamespace, c.databaseMode === DatabaseMode.InCluster);
+    const secretNames = new Set(envNames(c.idpSecretEnv).map((e) => e.name));
+    const seen = new Map<string, number>();
+    for (const { name, index } of envNames(c.idpEnv)) {
+        const at = `idpEnv[${index}]` as ConfigKey;
+        if (seen.has(name)) add(at, `sets ${show(name)} again (first in idpEnv[${seen.get(name)}]): a container gets each variable once (server-side apply refuses a name twice, kubernetes/kubernetes#121575); keep one entry`);
+        else seen.set(name, index);
+        if (program.some((p) => p.name === name && p.valueFrom)) add(at, `sets ${show(name)}, which the program fills from the generated Secret (databaseMode inCluster): a plain value may not replace a password; remove the entry`);
+        if (secretNames.has(name)) add(at, `sets ${show(name)}, which idpSecretEnv sets too: give each variable once, in idpSecretEnv if it is secret`);
+    }
+    const programNames = program.map((p) => p.name);
+    for (const { name, index } of envNames(c.idpSecretEnv)) {
+        if (programNames.includes(name)) add(`idpSecretEnv[${index}]` as ConfigKey, `names a variable the program sets in the container's env (one of ${programNames.join(", ")}), which takes precedence over the Secret, so the entry would be ignored; override a plain default with idpEnv`);
+    }
+}
+
+/**
+ * Keys whose value the chosen configuration ignores: set to anything but their default, they are
+ * "only used when ...", as for the other keys of a mode not chosen.
+ */
+function ignoredKeyProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void, present: (k: ConfigKey) => boolean): void {
+    const changed = (k: ConfigKey) => present(k) && JSON.stringify(c[k]) !== JSON.stringify(v.getDefault(configKeys[k].schema as v.GenericSchema));
+    if (c.idpIngress !== IngressKind.Nginx) {
+        for (const k of ["idpClusterIssuer", "idpNginxProxyBodySize", "idpNginxProxyReadTimeout", "idpTlsCertificate", "idpTlsPrivateKey"] as const) {
+            if (changed(k)) add(k, `is only used when idpIngress is nginx (idpIngress is ${c.idpIngress}${c.idpIngress === IngressKind.Alb || c.idpIngress === IngressKind.Gateway ? ": the ALB takes its certificate from ACM" : ""}); remove it`);
+        }
+    }
+    if (!c.ingressNginx && changed("ingressNginxScheme")) add("ingressNginxScheme", "is only used when ingressNginx is true; remove it");
+    if (!c.idpNlb && changed("idpNlbScheme")) add("idpNlbScheme", "is only used when idpNlb is true; remove it");
 }
 
 /**
@@ -402,6 +511,9 @@ function lifecycleProblems(c: ConfigValues, add: (k: ConfigKey, message: string)
  */
 export function validateConfig(raw: Readonly<Record<string, string>>, stack: string, secretKeys: Iterable<string>, rewrites: Readonly<Record<string, Rewrite>> = {}, today: Date = lifecycleToday()): PlatformConfig {
     const secrets = new Set(secretKeys);
+    // A value the stack stores encrypted never appears in a message, whatever the key: declared
+    // secret or not, the CLI has decrypted it for the program (isConfigSecret names it).
+    const isSecret = (k: ConfigKey): boolean => (configKeys[k] as KeySpec).secret === true || secrets.has(fullKey(k));
     const problems: ConfigProblem[] = [];
     const prefix = `${PROJECT}:`;
     for (const k of Object.keys(raw).sort()) {
@@ -422,7 +534,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
             continue;
         }
         const { value, problem } = decode(spec.kind, text, isSecret(name));
-        if (problem) problems.push({ key: fullKey(name), message: problem });
+        if (problem) problems.push({ key: fullKey(name), message: spec.kind === "array" ? `${problem}; expected ${expectedForm(fullKey(name))}` : problem });
         else decoded[name] = value;
     }
 
@@ -448,7 +560,7 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
                 const rest = (issue.path ?? []).map((p) => p.key as PropertyKey);
                 const key = fullKey(name) + rest.map((p) => `[${String(p)}]`).join("");
                 const value = rest.length === 0 && spec.kind === "integer" && raw[fullKey(name)] !== undefined ? raw[fullKey(name)].trim() : valueAt(decoded, [name, ...rest]);
-                problems.push({ key, message: issueMessage(issue, value, name) });
+                problems.push({ key, message: issueMessage(issue, value, name, isSecret(name)) });
             }
         }
         const fallback = v.safeParse(spec.schema, undefined);
@@ -465,8 +577,36 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
     }
     problems.push(...crossKey.filter((p) => !mentions(p)));
 
-    if (problems.length > 0) throw new ConfigError(stack, withRewriteHints(problems, rewrites));
+    if (problems.length > 0) throw new ConfigError(stack, withoutSecretValues(withRewriteHints(problems, rewrites), raw, secrets));
     return { ...c, stack, region: region!, clusterName: c.clusterName ?? `idp-${stack}` };
+}
+
+/**
+ * Every value of a key the stack stores encrypted, masked in every message: cross-key messages and
+ * the components' rules quote other keys' values (vpcCidr in a subnet's message, clusterName inside
+ * a derived name), so the values themselves are masked wherever they stand as a token (not inside
+ * a longer word or number). It errs on the side of masking: a short secret such as 2 masks that
+ * number in other messages too.
+ */
+function withoutSecretValues(problems: ConfigProblem[], raw: Readonly<Record<string, string>>, secrets: ReadonlySet<string>): ConfigProblem[] {
+    const texts = new Set<string>();
+    for (const k of secrets) {
+        const text = raw[k];
+        if (text === undefined || text === "") continue;
+        texts.add(text);
+        try {
+            const parsed: unknown = JSON.parse(text);
+            if (Array.isArray(parsed)) for (const entry of parsed) if (entry !== null && String(entry) !== "") texts.add(String(entry));
+        } catch {
+            // not JSON: the text itself is the value
+        }
+    }
+    if (texts.size === 0) return problems;
+    const quote = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    // Longest first, so a list's whole JSON goes before its entries.
+    const forms = [...texts].flatMap((t) => [escapeText(t), t, escapeText(t).slice(1, -1)]).sort((a, b) => b.length - a.length);
+    const pattern = new RegExp(forms.map((f) => `(?<![A-Za-z0-9])${quote(f)}(?![A-Za-z0-9])`).join("|"), "g");
+    return problems.map((p) => ({ key: p.key, message: p.message.replace(pattern, "[secret]") }));
 }
 
 /** A problem with a key whose value YAML changed from what was typed says so and suggests quoting. */

@@ -35,7 +35,16 @@ export const email = v.pipe(v.string(), v.email("is not an e-mail address (expec
 
 export const iamPrincipalArn = matching(/^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/, "is not an IAM role or user ARN (expected arn:aws:iam::<12-digit account>:role/<name> or :user/<name>)");
 
-export const kmsKeyArn = matching(/^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, "is not a KMS key ARN (expected arn:aws:kms:<region>:<account>:key/<uuid>, or key/mrk-<32 hex> for a multi-Region key)");
+const kmsKeyArnOnly = matching(/^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/, "is not a KMS key ARN (expected arn:aws:kms:<region>:<account>:key/<uuid>, or key/mrk-<32 hex> for a multi-Region key)");
+
+export const kmsKeyArn = v.pipe(
+    v.string(),
+    // EKS CreateCluster takes "the ARN or the alias" (API Reference, EncryptionConfig), but the cluster
+    // records the key the alias resolves to, and pulumi-aws then sees the alias differ from it on every
+    // up (hashicorp/terraform-provider-aws#43244), an encryption config EKS will not change once set.
+    v.check((s) => !/^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(s), "is a KMS alias ARN: EKS accepts an alias but records the key it resolves to, so every later up would try to change the cluster's encryption config, which EKS refuses once encryption is on (terraform-provider-aws#43244); give the key's ARN: aws kms describe-key --key-id alias/<name> --query KeyMetadata.Arn"),
+    kmsKeyArnOnly,
+);
 
 export const kubernetesVersion = v.pipe(
     matching(/^1\.\d{2}$/, 'is not a Kubernetes minor version (expected "1.NN", e.g. "1.35")'),

@@ -10,6 +10,7 @@ import { CORE_SCHEMA, load as parseYaml } from "js-yaml";
 import type { KeySpec } from "../config/keys";
 import { Read } from "./rules/pulumi";
 import { Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText } from "../config/stackYaml";
+import { showValue } from "../config/values";
 import { CloudRuleError, RuleViolation, assumedApex, checkResource, checkRun } from "./rules";
 import { overrideStackFileRewrites } from "../config/stackFile";
 
@@ -108,6 +109,24 @@ function revealStandIns(key: string, value: unknown): { value: unknown; secure: 
     return { value: value.map((entry, i) => (isSecure(entry) ? standIn(i) : entry)), secure: plain.length < value.length };
 }
 
+/**
+ * The value (never a secret one) and the form expected, for a value that does not fit its declared
+ * type: a list names its first wrong entry.
+ */
+function wrongTypeDetail(key: string, declaration: ConfigDeclaration, value: unknown): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const keys = require("../config/keys") as { keySpecOf: (fullKey: string) => KeySpec | undefined; expectedForm: (fullKey: string, entry?: { value: unknown }) => string | undefined };
+    const secret = keys.keySpecOf(key)?.secret === true;
+    const show = (v: unknown) => (secret || isSecure(v) ? "[secret]" : showValue(v));
+    if (declaration.type === "array" && Array.isArray(value)) {
+        const index = value.findIndex((e) => !(typeof e === "string" || isSecure(e)));
+        const form = keys.expectedForm(key, { value: value[index] });
+        return `entry ${key}[${index}] is ${show(value[index])}${form ? `; expected ${form}` : ""}`;
+    }
+    const form = keys.expectedForm(key);
+    return `${show(value)}${form ? `; expected ${form}` : ""}`;
+}
+
 /** Whether a stack value fits the type Pulumi.yaml declares, as the CLI checks it. */
 function fitsDeclaredType(declaration: ConfigDeclaration, value: unknown): boolean {
     const scalar = typeof value === "string" ? value : typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
@@ -149,6 +168,7 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     const rewritten: Record<string, Rewrite> = {};
+    const wrongTypes: string[] = [];
     for (const [rawKey, stackValue] of Object.entries(stackValues)) {
         const key = rawKey.includes(":") ? rawKey : `${project}:${rawKey}`;
         const declaration = declared.get(key);
@@ -157,12 +177,16 @@ export function readStackConfig(stack: string, root = PROJECT_ROOT): StackConfig
         // A top-level secret is text to the CLI, never a list; its plaintext is not known here.
         if (declaration && !(isSecure(raw) ? declaration.type !== "array" : fitsDeclaredType(declaration, raw))) {
             const type = declaration.type === "array" ? `array<${declaration.items?.type ?? "string"}>` : declaration.type;
-            throw new StackFileError(`Stack '${stack}' with configuration key '${shortName(key)}' must be of type '${type}'`);
+            wrongTypes.push(`Stack '${stack}' with configuration key '${shortName(key)}' must be of type '${type}': ${wrongTypeDetail(key, declaration, raw)}`);
+            continue;
         }
         const { value, secure } = revealStandIns(key, raw);
         values[key] = !secure ? stackText(stackValue) : configText(value);
         if (secure) secretKeys.push(key);
     }
+    // The CLI refuses the first of these per run; all of them at once spare a run per value.
+    if (wrongTypes.length === 1) throw new StackFileError(wrongTypes[0]);
+    if (wrongTypes.length > 1) throw new StackFileError(`Stack '${stack}' has ${wrongTypes.length} configuration values of the wrong type:\n${wrongTypes.map((w) => `  - ${w}`).join("\n")}`);
     const missing: string[] = [];
     for (const [key, declaration] of declared) {
         const fallback = declaration.default ?? declaration.value;

@@ -13,7 +13,7 @@ describe("program: stack outputs", () => {
         ["dev", {}],
         ["prod", {}],
         ["prod", { "idp-eks:idpIngress": "gateway" }],
-        ["dev", { "idp-eks:idpIngress": "none", "idp-eks:idpNlb": false, "idp-eks:certManager": false, "idp-eks:ingressNginx": false }],
+        ["dev", { "idp-eks:idpIngress": "none", "idp-eks:idpClusterIssuer": undefined, "idp-eks:idpNlb": false, "idp-eks:certManager": false, "idp-eks:ingressNginx": false }],
     ];
     for (const [stack, overrides] of variants) {
         it(`${stack} ${JSON.stringify(overrides)}: no output is always undefined, so preview shows no such warning`, async () => {

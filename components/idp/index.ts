@@ -17,7 +17,7 @@ import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, internalExposureProblems, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { deploymentAwaitSeconds } from "./rolloutTimeout";
-import { EnvVar, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, idpDeployment, idpService, namespaceLabels, serviceFqdn } from "./workload";
+import { EnvVar, NODE_PORT_SERVICE, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, clusterIpPorts, containerEnv, duplicateServicePorts, envProblems, idpDeployment, idpService, idpServicePorts, namespaceLabels, namespaceProblem, nodePortPorts, programEnv, serviceFqdn } from "./workload";
 import { withPreviousType } from "../aliases";
 
 export * from "./types";
@@ -177,6 +177,17 @@ export class IdpApplication extends pulumi.ComponentResource {
     /** In-cluster DNS names of every Service, by Service name. */
     public readonly serviceFqdns: pulumi.Output<Record<string, string>>;
 
+    /** The namespace is the IdP's own, the env repeats no Secret-fed variable, no Service repeats a port. */
+    private static workloadProblems(args: IdpApplicationArgs): string[] {
+        const namespace = namespaceProblem(args.namespace);
+        return [
+            ...(namespace ? [`namespace ${JSON.stringify(args.namespace)} ${namespace}`] : []),
+            ...envProblems(programEnv(args.namespace, args.database.mode === DatabaseMode.InCluster), args.env),
+            ...duplicateServicePorts(idpServicePorts({ managementPort: args.managementPort, nodePort: args.nodePort, nlb: !!args.nlb }))
+                .map((d) => `Service ${d.service}: port ${d.port.name} (${d.port.port}) repeats port ${d.earlier.name} on the same protocol, which the API server refuses`),
+        ];
+    }
+
     /** A NodePort behind default-deny needs its clients named, outside the pods' subnets, and opened on the nodes. */
     private static nodePortProblems(args: IdpApplicationArgs): string[] {
         const ranges = args.nodePortSourceRanges ?? [];
@@ -193,7 +204,7 @@ export class IdpApplication extends pulumi.ComponentResource {
         // What each exposure is, from its module, before any of its resources exists.
         const plans = planExposures(args);
         // Every problem at once, before any resource is registered.
-        const problems = [...IdpApplication.nodePortProblems(args), ...IdpApplication.exposureProblems(args, plans)];
+        const problems = [...IdpApplication.workloadProblems(args), ...IdpApplication.nodePortProblems(args), ...IdpApplication.exposureProblems(args, plans)];
         if (problems.length > 0) throw new Error(`${name}: ${problems.join("; ")}`);
         const ns = args.namespace;
         const k8sOpts = { parent: this, provider: args.provider };
@@ -223,11 +234,8 @@ export class IdpApplication extends pulumi.ComponentResource {
         new k8s.core.v1.ServiceAccount(`${name}-sa`, { metadata: { name: IDP_NAME, namespace: ns, labels: IDP_LABELS }, automountServiceAccountToken: false }, inNs);
 
         // Datastores: the IdP always talks to `postgres` and `redis` in its namespace.
-        const env: EnvVar[] = Object.entries(args.env).map(([k, v]) => ({ name: k, value: v }));
-        env.push(
-            { name: "SPRING_DATASOURCE_URL", value: `jdbc:postgresql://${serviceFqdn("postgres", ns)}:5432/idp` },
-            { name: "SPRING_DATA_REDIS_HOST", value: serviceFqdn("redis", ns) },
-        );
+        // One entry per name: the user's env replaces the program's defaults (never a Secret's).
+        const env: EnvVar[] = containerEnv(programEnv(ns, args.database.mode === DatabaseMode.InCluster), args.env);
         // Pods in this namespace get the load balancer controller's readiness gates from its pod
         // webhook (namespace label elbv2.k8s.aws/pod-readiness-gate-inject), which acts only at pod
         // creation: every workload here waits for the controller's release.
@@ -259,11 +267,6 @@ export class IdpApplication extends pulumi.ComponentResource {
                 const set = store.name === "postgres" ? postgresStatefulSet(ns, store) : redisStatefulSet(ns, store);
                 new k8s.apps.v1.StatefulSet(`${name}-${store.name}`, set, after(namespace, secret, storage, gateWebhook));
             }
-            env.push(
-                { name: "SPRING_DATASOURCE_USERNAME", value: "idp" },
-                { name: "SPRING_DATASOURCE_PASSWORD", valueFrom: { secretKeyRef: { name: "postgres-credentials", key: "password" } } },
-                { name: "SPRING_DATA_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis-credentials", key: "password" } } },
-            );
         } else {
             for (const [svcName, host] of [["postgres", args.database.externalPostgresHost], ["redis", args.database.externalRedisHost]] as const) {
                 if (!host) throw new Error(`${name}: database.external${svcName === "postgres" ? "Postgres" : "Redis"}Host is required in external mode`);
@@ -325,13 +328,13 @@ export class IdpApplication extends pulumi.ComponentResource {
         }
 
         // Services selecting the IdP pods.
-        const clusterIp = idpService(IDP_NAME, ns, { type: "ClusterIP", ports: [{ name: "http", port: 80, targetPort: "http" }, { name: "management", port: args.managementPort, targetPort: "management" }] });
+        const clusterIp = idpService(IDP_NAME, ns, { type: "ClusterIP", ports: clusterIpPorts(args.managementPort) });
         new k8s.core.v1.Service(`${name}-svc-${IDP_NAME}`, clusterIp, inNs);
         serviceNames.push(IDP_NAME);
         if (args.nodePort !== undefined) {
             // Local: no second hop and no SNAT to a node address, so the NetworkPolicy sees (and
             // admits) the clients' own addresses; only nodes running an IdP pod answer.
-            const nodePort = idpService(`${IDP_NAME}-nodeport`, ns, { type: "NodePort", externalTrafficPolicy: "Local", ports: [{ name: "http", port: 80, targetPort: "http", nodePort: args.nodePort }] });
+            const nodePort = idpService(NODE_PORT_SERVICE, ns, { type: "NodePort", externalTrafficPolicy: "Local", ports: nodePortPorts(args.nodePort) });
             new k8s.core.v1.Service(`${name}-svc-nodeport`, nodePort, inNs);
             serviceNames.push(nodePort.metadata.name);
             if (args.nodeSecurityGroupId) {

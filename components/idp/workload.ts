@@ -133,6 +133,106 @@ export function idpService(name: string, namespace: string, spec: { type: string
     };
 }
 
+/**
+ * Namespaces the IdP may not take: the cluster's own (Kubernetes creates them; a second Namespace
+ * object of that name fails with AlreadyExists, and the IdP's restricted Pod Security labels and
+ * default-deny policies would land on EKS's system pods).
+ */
+export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"] as const;
+
+/**
+ * Why `namespace` cannot be the IdP's, or undefined. `owned` lists namespaces add-ons of the same
+ * cluster create or run in (by namespace, what owns it).
+ */
+export function namespaceProblem(namespace: string, owned: Readonly<Record<string, string>> = {}): string | undefined {
+    if ((SYSTEM_NAMESPACES as readonly string[]).includes(namespace)) {
+        return `is a namespace Kubernetes itself creates (${SYSTEM_NAMESPACES.join(", ")}): the IdP creates its namespace, which would fail with AlreadyExists, and labels it Pod Security restricted with default-deny NetworkPolicies, which would break the cluster's own pods there; choose a namespace of its own, e.g. idp-system`;
+    }
+    const owner = owned[namespace];
+    if (owner) return `is the namespace of ${owner}: the IdP creates its namespace (AlreadyExists) and gives it restricted Pod Security labels and default-deny NetworkPolicies meant for the IdP alone; choose a namespace of its own, e.g. idp-system`;
+    return undefined;
+}
+
+/** Port of the `http` port on the IdP's ClusterIP and NodePort Services. */
+export const SERVICE_HTTP_PORT = 80;
+/** The NLB Service's only port (TLS at the NLB). */
+export const NLB_HTTPS_PORT = 443;
+export const NODE_PORT_SERVICE = `${IDP_NAME}-nodeport`;
+export const NLB_SERVICE = `${IDP_NAME}-lb`;
+
+export const clusterIpPorts = (managementPort: number): ServicePort[] => [
+    { name: "http", port: SERVICE_HTTP_PORT, targetPort: "http" },
+    { name: "management", port: managementPort, targetPort: "management" },
+];
+export const nodePortPorts = (nodePort: number): ServicePort[] => [{ name: "http", port: SERVICE_HTTP_PORT, targetPort: "http", nodePort }];
+export const NLB_PORTS: readonly ServicePort[] = [{ name: "https", port: NLB_HTTPS_PORT, targetPort: "http" }];
+
+/** The ports of every Service selecting the IdP pods, by Service name (all TCP). */
+export function idpServicePorts(a: { managementPort: number; nodePort?: number; nlb: boolean }): Record<string, readonly ServicePort[]> {
+    return {
+        [IDP_NAME]: clusterIpPorts(a.managementPort),
+        ...(a.nodePort !== undefined ? { [NODE_PORT_SERVICE]: nodePortPorts(a.nodePort) } : {}),
+        ...(a.nlb ? { [NLB_SERVICE]: NLB_PORTS } : {}),
+    };
+}
+
+/**
+ * Service ports that repeat an earlier port of the same Service with the same protocol (every
+ * IdP port is TCP): the API server refuses the Service (ValidateService, "spec.ports[i]: Duplicate
+ * value", kubernetes pkg/apis/core/validation/validation.go).
+ */
+export function duplicateServicePorts(services: Readonly<Record<string, readonly ServicePort[]>>): { service: string; port: ServicePort; earlier: ServicePort }[] {
+    const found: { service: string; port: ServicePort; earlier: ServicePort }[] = [];
+    for (const [service, ports] of Object.entries(services)) {
+        ports.forEach((port, i) => {
+            const earlier = ports.slice(0, i).find((p) => p.port === port.port);
+            if (earlier) found.push({ service, port, earlier });
+        });
+    }
+    return found;
+}
+
+/** Env vars the program fills from the datastores' Secrets: no plain value may replace them. */
+export const SECRET_ENV_NAMES = ["SPRING_DATASOURCE_PASSWORD", "SPRING_DATA_REDIS_PASSWORD"] as const;
+
+/**
+ * The env vars the program sets in the IdP container, in this order: where the datastores are
+ * (the `postgres` and `redis` Services of the namespace) and, in-cluster, the user and the
+ * generated passwords (from their Secrets).
+ */
+export function programEnv(namespace: string, inClusterDatastores: boolean): EnvVar[] {
+    return [
+        { name: "SPRING_DATASOURCE_URL", value: `jdbc:postgresql://${serviceFqdn("postgres", namespace)}:5432/idp` },
+        { name: "SPRING_DATA_REDIS_HOST", value: serviceFqdn("redis", namespace) },
+        ...(inClusterDatastores ? [
+            { name: "SPRING_DATASOURCE_USERNAME", value: "idp" },
+            { name: "SPRING_DATASOURCE_PASSWORD", valueFrom: { secretKeyRef: { name: "postgres-credentials", key: "password" } } },
+            { name: "SPRING_DATA_REDIS_PASSWORD", valueFrom: { secretKeyRef: { name: "redis-credentials", key: "password" } } },
+        ] : []),
+    ];
+}
+
+/** Names of the user's plain env that may not be given: those the program fills from a Secret. */
+export function envProblems(program: readonly EnvVar[], user: Readonly<Record<string, string>>): string[] {
+    return Object.keys(user)
+        .filter((name) => program.some((p) => p.name === name && p.valueFrom))
+        .map((name) => `env ${name} is set by the program from a Secret (valueFrom); a plain value may not replace it`);
+}
+
+/**
+ * The container's env, one entry per name: the program's variables in their order, each replaced
+ * in place by the user's value of that name (so later user variables can refer to it as
+ * $(NAME)), then the user's other variables in the order given. Kubernetes refuses nothing here,
+ * but a name twice is refused by server-side apply (kubernetes/kubernetes#121575).
+ */
+export function containerEnv(program: readonly EnvVar[], user: Readonly<Record<string, string>>): EnvVar[] {
+    const programNames = new Set(program.map((p) => p.name));
+    return [
+        ...program.map((p) => (p.name in user && !p.valueFrom ? { name: p.name, value: user[p.name] } : p)),
+        ...Object.entries(user).filter(([name]) => !programNames.has(name)).map(([name, value]) => ({ name, value })),
+    ];
+}
+
 /** `KEY=value` entries as container env vars. */
 export function parseEnv(entries: readonly string[]): { name: string; value: string }[] {
     return entries.map((e) => {

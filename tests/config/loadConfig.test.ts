@@ -63,6 +63,15 @@ describe("config: loading and validating a stack", () => {
         assert.match(error.message, /4 problems/);
     });
 
+    it("reports every value of the wrong type in one run, with the value and the form expected", () => {
+        const error = problemsFor({ "idp-eks:idpReplicas": "two", "idp-eks:idpNlb": "yes", "idp-eks:nodeMinSize": "2.5", "idp-eks:nodeLabels": "workload=idp" });
+        assert.deepEqual(error.problems.map((p) => p.key).sort(), ["idp-eks:idpNlb", "idp-eks:idpReplicas", "idp-eks:nodeLabels", "idp-eks:nodeMinSize"]);
+        assert.match(error.message, /idp-eks:idpReplicas: "two" is not a whole number/);
+        assert.match(error.message, /idp-eks:idpNlb: "yes" is not true or false/);
+        assert.match(error.message, /idp-eks:nodeMinSize: "2.5" is not a whole number/);
+        assert.match(error.message, /idp-eks:nodeLabels: "workload=idp" is not a list .*one "- key=value" entry per line/);
+    });
+
     it("shows the offending value in the message", () => {
         const error = problemsFor({ "idp-eks:kubernetesVersion": "latest" });
         assert.match(error.message, /idp-eks:kubernetesVersion: "latest" is not a Kubernetes minor version/);
@@ -73,6 +82,21 @@ describe("config: loading and validating a stack", () => {
         assert.match(error.message, /idp-eks:idpTlsCertificate: \[secret\] is not a PEM certificate/);
         assert.match(error.message, /idp-eks:idpSecretEnv\[0\]: \[secret\] is not an environment entry/);
         assert.doesNotMatch(error.message, /hunter2/);
+    });
+
+    // Under the CLI a `secure:` value reaches the program decrypted, and runtime.isConfigSecret (the
+    // engine's PULUMI_CONFIG_SECRET_KEYS) says it was encrypted, whatever the key.
+    it("never shows a value the stack stores encrypted, even of a key not declared secret, in any message", () => {
+        const base = stackConfig("dev", { ...EXISTING_VPC_OVERRIDES, "idp-eks:acmeEmail": "hunter2-not-an-email", "idp-eks:vpcCidr": "10.99.0.0/16", "idp-eks:clusterName": "hunter3-cluster-with-a-name-too-long-for-iam" });
+        const secretKeys = [...base.secretKeys, "idp-eks:acmeEmail", "idp-eks:vpcCidr", "idp-eks:clusterName"];
+        assert.throws(() => validateConfig(base.values, "dev", secretKeys), (e: ConfigError) => {
+            assert.match(e.message, /idp-eks:acmeEmail: \[secret\] is not an e-mail address/);
+            // Other keys' messages quote vpcCidr and the names derived from clusterName.
+            assert.match(e.message, /idp-eks:existingPublicSubnetCidrs\[0\]: "10\.10\.224\.0\/22" is not inside vpcCidr \[secret\]/);
+            assert.match(e.message, /idp-eks:clusterName: \[secret\] is \d+ characters/);
+            assert.doesNotMatch(e.message, /hunter2|hunter3|10\.99\.0\.0/);
+            return true;
+        });
     });
 
     it("refuses a secret key stored in plain text, without showing it", () => {

@@ -49,6 +49,23 @@ describe("mocked cloud: stack config as the CLI hands it to the program", () => 
         assert.throws(() => readStackConfig("test", project({ ...devStack(), "idp-eks:idpReplicas": "two" })), /configuration key 'idpReplicas' must be of type 'integer'/);
     });
 
+    // The CLI refuses each (workspace ValidateConfigValue, "must be of type"), one per run; the synth
+    // reports them all in one run, each with its key (and entry), the value and the form expected.
+    it("reports every value of the wrong type at once, with the key, entry, value and expected form", () => {
+        const root = project({ ...devStack(), "idp-eks:idpReplicas": "two", "idp-eks:idpNlb": "yes", "idp-eks:nodeMinSize": 2.5, "idp-eks:idpEnv": [{ LOG_LEVEL: "debug" }, "A=1"], "idp-eks:nodeLabels": "workload=idp", "idp-eks:idpSecretEnv": [{ secure: "v1:AAAA" }, 7] });
+        assert.throws(() => readStackConfig("test", root), (e: Error) => {
+            assert.match(e.message, /Stack 'test' has 6 configuration values of the wrong type/);
+            assert.match(e.message, /configuration key 'idpReplicas' must be of type 'integer': "two"; expected a whole number/);
+            assert.match(e.message, /configuration key 'idpNlb' must be of type 'boolean': "yes"; expected true or false/);
+            assert.match(e.message, /configuration key 'nodeMinSize' must be of type 'integer': 2\.5; expected a whole number/);
+            assert.match(e.message, /configuration key 'idpEnv' must be of type 'array<string>': entry idp-eks:idpEnv\[0\] is \{"LOG_LEVEL":"debug"\}; expected NAME=value text \(write - LOG_LEVEL=debug\)/);
+            assert.match(e.message, /configuration key 'nodeLabels' must be of type 'array<string>': "workload=idp"; expected a YAML list, one "- key=value" entry per line/);
+            assert.match(e.message, /configuration key 'idpSecretEnv' must be of type 'array<string>': entry idp-eks:idpSecretEnv\[1\] is \[secret\]/);
+            assert.doesNotMatch(e.message, /\b7\b/);
+            return true;
+        });
+    });
+
     it("refuses a secret list with an entry in plain text (the program cannot tell which entries were secure)", () => {
         const root = project({ ...devStack(), "idp-eks:idpSecretEnv": [{ secure: "v1:AAAA" }, "DB_PASSWORD=hunter2"] });
         assert.throws(() => readStackConfig("test", root), (e: Error) => {

@@ -5,10 +5,10 @@ import { LoadBalancerScheme } from "../../addons/types";
 import { LoadBalancerType } from "../dns";
 import { nlbAnnotations } from "../loadBalancing";
 import { ReadinessGate } from "../rolloutTimeout";
-import { IDP_NAME, idpService } from "../workload";
+import { NLB_PORTS, NLB_SERVICE, idpService } from "../workload";
 import { Exposure, ExposureContext, ExposureKind, ExposurePlan, k8sOptions, statusHostname } from "./types";
 
-export const NLB_SERVICE = `${IDP_NAME}-lb`;
+export { NLB_SERVICE } from "../workload";
 
 export interface NlbExposureArgs {
     scheme: LoadBalancerScheme;
@@ -32,7 +32,7 @@ export function exposeNlbService(ctx: ExposureContext, a: NlbExposureArgs): Expo
         // Handled by the load balancer controller, never by the legacy in-tree controller.
         loadBalancerClass: "service.k8s.aws/nlb",
         loadBalancerSourceRanges: a.sourceRanges,
-        ports: [{ name: "https", port: 443, targetPort: "http" }],
+        ports: [...NLB_PORTS],
     }, annotations(""));
     const svc = new k8s.core.v1.Service(`${ctx.name}-svc-lb`, {
         ...spec,

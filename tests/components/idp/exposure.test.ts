@@ -193,6 +193,8 @@ describe("idp: exposure", () => {
                         "idp-eks:idpNodePort": nodePort ? 31443 : undefined,
                         "idp-eks:idpNodePortSourceRanges": nodePort ? ["10.200.0.0/24", "192.168.8.0/22"] : undefined,
                         "idp-eks:route53HostedZoneId": "Z0123456789EXAMPLEZONE",
+                        // dev's NGINX certificate issuer is only used with the NGINX Ingress.
+                        ...(ingress === "nginx" ? {} : { "idp-eks:idpClusterIssuer": undefined }),
                     });
                     const ingresses = ofType(resources, "kubernetes:networking.k8s.io/v1:Ingress").map((r) => obj(r).spec.ingressClassName);
                     assert.deepEqual(ingresses, ingress === "none" || ingress === "gateway" ? [] : [ingress]);

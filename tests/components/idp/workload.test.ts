@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { Evaluation, RecordedResource } from "../../../offline/mockCloud";
 import { dependsOn, evaluateStack, shippedStack, ofType, only, stackConfig } from "../../harness";
 import { evaluate } from "../../../offline/mockCloud";
+import { containerEnv, envProblems, programEnv } from "../../../components/idp/workload";
 
 type Obj = { metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: any; [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const obj = (r: RecordedResource) => r.inputs as unknown as Obj;
@@ -153,8 +154,28 @@ describe("idp: workload", () => {
     it("passes plain env and the pod dnsConfig from config", async () => {
         const { resources } = await evaluateStack("dev", { "idp-eks:idpEnv": ["SPRING_PROFILES_ACTIVE=dev"], "idp-eks:idpDnsSearches": ["corp.example.com"] });
         const pod = obj(only(resources, "kubernetes:apps/v1:Deployment", "-idp-deployment")).spec.template.spec;
-        assert.deepEqual(pod.containers[0].env[0], { name: "SPRING_PROFILES_ACTIVE", value: "dev" });
+        assert.deepEqual(pod.containers[0].env.at(-1), { name: "SPRING_PROFILES_ACTIVE", value: "dev" });
         assert.deepEqual(pod.dnsConfig, { searches: ["corp.example.com"], options: [{ name: "ndots", value: "2" }] });
+    });
+
+    // Server-side apply refuses a container env with a name twice (kubernetes/kubernetes#121575); the
+    // README suggests overriding the datasource URL (sslmode=verify-full), so idpEnv replaces a default.
+    it("an idpEnv entry replaces the program's default of that name: one entry per name, in a fixed order", async () => {
+        const url = "jdbc:postgresql://idp.cluster-example.us-east-1.rds.amazonaws.com:5432/idp?sslmode=verify-full";
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpEnv": ["LOG_LEVEL=debug", `SPRING_DATASOURCE_URL=${url}`, "SPRING_DATASOURCE_USERNAME=app"] });
+        const env = obj(only(resources, "kubernetes:apps/v1:Deployment", "-idp-deployment")).spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
+        assert.deepEqual(env.map((e) => e.name), ["SPRING_DATASOURCE_URL", "SPRING_DATA_REDIS_HOST", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD", "SPRING_DATA_REDIS_PASSWORD", "LOG_LEVEL"]);
+        assert.equal(env[0].value, url);
+        assert.equal(env[2].value, "app");
+        assert.deepEqual(env[3].valueFrom, { secretKeyRef: { name: "postgres-credentials", key: "password" } });
+    });
+
+    it("containerEnv keeps Secret-fed variables and envProblems names a plain value given for one", () => {
+        const program = programEnv("idp-system", true);
+        const env = containerEnv(program, { SPRING_DATA_REDIS_PASSWORD: "plain", A: "1" });
+        assert.deepEqual(env.filter((e) => e.name === "SPRING_DATA_REDIS_PASSWORD"), [program[4]]);
+        assert.deepEqual(envProblems(program, { SPRING_DATA_REDIS_PASSWORD: "plain" }), ["env SPRING_DATA_REDIS_PASSWORD is set by the program from a Secret (valueFrom); a plain value may not replace it"]);
+        assert.deepEqual(envProblems(programEnv("idp-system", false), { SPRING_DATA_REDIS_PASSWORD: "x" }), []);
     });
 
     it("everything in the namespace waits for the namespace", () => {
