@@ -3,6 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { attemptEvaluation } from "../../offline/mockCloud";
+import { PolicyDocument, UPSTREAM_POLICIES } from "../../components/addons/loadBalancerController";
 import { CloudRuleError, formatViolation } from "../../offline/rules";
 import { PARTITION_CASES, evaluateStack, only, stackConfig } from "../harness";
 
@@ -58,6 +59,15 @@ describe("prod in GovCloud and in China", () => {
             const trust = JSON.parse(only(resources, "aws:iam/role:Role", "-lbc-identity").inputs.assumeRolePolicy as string);
             const issuer = `oidc.eks.${c.region}.${c.dnsSuffix}/id/MOCKIDPPROD`;
             assert.equal(trust.Statement[0].Principal.Federated, `arn:${c.partition}:iam::000000000000:oidc-provider/${issuer}`);
+        });
+
+        it(`${c.name}: the load balancer controller's policy is upstream's ${c.partition} file (docs/deploy/installation.md at v3.5.0), scoped to the VPC`, async () => {
+            const { resources } = await evaluateStack("prod", c.overrides);
+            const policy = JSON.parse(only(resources, "aws:iam/policy:Policy", "-lbc-identity").inputs.policy as string) as PolicyDocument;
+            const upstream = UPSTREAM_POLICIES["3.5.0"][c.partition];
+            const vpcArn = `arn:${c.partition}:ec2:${c.region}:000000000000:vpc/mock-id-idp-prod-network-vpc`;
+            assert.deepEqual(policy.Statement.map((s, i) => (i === 3 ? { ...s, Condition: undefined } : s)), upstream.Statement.map((s, i) => (i === 3 ? { ...s, Condition: undefined } : s)));
+            assert.deepEqual(policy.Statement[3].Condition, { ArnEquals: { "ec2:Vpc": vpcArn } });
         });
 
         it(`${c.name}: load balancer host names and the DNS alias are on ${c.dnsSuffix}`, async () => {
