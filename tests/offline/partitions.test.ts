@@ -70,6 +70,20 @@ describe("prod in GovCloud and in China", () => {
             assert.deepEqual(policy.Statement[3].Condition, { ArnEquals: { "ec2:Vpc": vpcArn } });
         });
 
+        // eksctl's partition table (pkg/apis/eksctl.io/v1alpha5/partitions.go: EC2 is ec2.amazonaws.com.cn
+        // in aws-cn, ec2.amazonaws.com elsewhere) and EKS CreateNodegroup in China, which refused node
+        // roles without it ("Following required service principals [ec2.amazonaws.com.cn] were not found
+        // in the trust relationships of nodeRole": bottlerocket-update-operator#316, cdk-eks-blueprints#558).
+        it(`${c.name}: the node role trusts EC2 as EKS managed node groups in ${c.partition} require`, async () => {
+            const { resources } = await evaluateStack("prod", c.overrides);
+            const trust = JSON.parse(only(resources, "aws:iam/role:Role", "-cluster-node").inputs.assumeRolePolicy as string);
+            const services = [trust.Statement[0].Principal.Service].flat();
+            assert.ok(services.includes(c.partition === "aws-cn" ? "ec2.amazonaws.com.cn" : "ec2.amazonaws.com"), JSON.stringify(services));
+            // Pod Identity and IRSA keep their global names in every partition (eksctl: pods.eks.amazonaws.com, audience sts.amazonaws.com).
+            const lbc = JSON.parse(only(resources, "aws:iam/role:Role", "-lbc-identity").inputs.assumeRolePolicy as string);
+            assert.deepEqual(lbc.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+        });
+
         it(`${c.name}: load balancer host names and the DNS alias are on ${c.dnsSuffix}`, async () => {
             const { outputs, resources } = await evaluateStack("prod", c.overrides);
             assert.ok(String(outputs.loadBalancerHostname).endsWith(`.elb.${c.dnsSuffix}`), String(outputs.loadBalancerHostname));
