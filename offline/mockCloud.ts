@@ -13,12 +13,13 @@ import { Rewrite, StackValue, StackYamlError, readStackFile, rewrites, stackText
 import { showValue } from "../config/values";
 import { CloudRuleError, RuleViolation, assumedApex, checkResource, checkRun } from "./rules";
 import { overrideStackFileRewrites } from "../config/stackFile";
+import { partitionInfo } from "../config/arn";
 
 export const PROJECT_ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "dist" ? "../.." : "..");
 
 /** Placeholder AWS account id: values only the cloud can know are marked `mock`. */
 export const MOCK_ACCOUNT = "000000000000";
-/** The identity the mocked cloud deploys as (getCallerIdentity). */
+/** The identity the mocked cloud deploys as (getCallerIdentity) in the aws partition; see defaultCaller for others. */
 export const MOCK_CALLER_ARN = `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`;
 export const SECRET_PLACEHOLDER = "[secret]";
 const RUNTIME_WARNING = "warning: [runtime] ";
@@ -324,24 +325,28 @@ const providerUrn = (ref: string) => (ref ? ref.split("::").slice(0, -1).join(":
 /** AWS service name of a type token (`aws:ec2/vpc:Vpc` -> `ec2`). */
 const awsService = (type: string) => type.split(":")[1]?.split("/")[0] ?? "mock";
 
-/** Outputs only the cloud can know, as deterministic placeholders marked `mock`. */
+/**
+ * Outputs only the cloud can know, as deterministic placeholders marked `mock`. ARNs and host names
+ * are in the region's partition, as AWS makes them (arn:aws-cn:..., *.amazonaws.com.cn in China).
+ */
 function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
     const { type, name, inputs } = args;
+    const { partition, dnsSuffix } = partitionInfo(region);
     const physicalName = inputs.name ?? name;
-    const arn = `arn:aws:${awsService(type)}:${region}:${MOCK_ACCOUNT}:mock/${physicalName}`;
+    const arn = `arn:${partition}:${awsService(type)}:${region}:${MOCK_ACCOUNT}:mock/${physicalName}`;
     switch (type) {
         case "eks:index:Cluster": {
             const clusterName = inputs.name ?? name;
-            const issuer = `oidc.eks.${region}.amazonaws.com/id/MOCK${clusterName.toUpperCase().replace(/[^A-Z0-9]/g, "")}`;
+            const issuer = `oidc.eks.${region}.${dnsSuffix}/id/MOCK${clusterName.toUpperCase().replace(/[^A-Z0-9]/g, "")}`;
             return {
                 ...inputs,
-                kubeconfigJson: JSON.stringify(mockKubeconfig(clusterName, region)),
-                oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
+                kubeconfigJson: JSON.stringify(mockKubeconfig(clusterName, region, dnsSuffix)),
+                oidcProviderArn: `arn:${partition}:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
                 // As @pulumi/eks documents them: the provider URL with its scheme, the issuer without.
                 oidcProviderUrl: `https://${issuer}`,
                 oidcIssuer: issuer,
                 // A stand-in for the aws.eks.Cluster resource reference: what the program reads of it.
-                eksCluster: { name: clusterName, arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}` },
+                eksCluster: { name: clusterName, arn: `arn:${partition}:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}` },
                 clusterSecurityGroupId: `sg-mock-${clusterName}-cluster`,
                 nodeSecurityGroupId: `sg-mock-${clusterName}-cluster`,
             };
@@ -352,19 +357,19 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
         case "kubernetes:networking.k8s.io/v1:Ingress": {
             // Load balancers publish their DNS name in status; a read (Service.get) has no inputs.
             const isLoadBalancer = type.endsWith(":Ingress") || inputs.spec?.type === "LoadBalancer" || args.id;
-            // DNS names in the forms ELB gives them (ALB: <name>-<id>.<region>.elb.amazonaws.com; NLB: <name>-<id>.elb.<region>.amazonaws.com),
+            // DNS names in the forms ELB gives them (ALB: <name>-<id>.<region>.elb.<dnsSuffix>; NLB: <name>-<id>.elb.<region>.<dnsSuffix>),
             // so rules can tell which load balancer (and hosted zone) a name belongs to.
             const lbName = `mock-${(inputs.metadata?.name ?? name)}`;
-            const hostname = type.endsWith(":Ingress") && inputs.spec?.ingressClassName === "alb" ? `${lbName}-0000000000.${region}.elb.amazonaws.com` : `${lbName}.elb.${region}.amazonaws.com`;
+            const hostname = type.endsWith(":Ingress") && inputs.spec?.ingressClassName === "alb" ? `${lbName}-0000000000.${region}.elb.${dnsSuffix}` : `${lbName}.elb.${region}.${dnsSuffix}`;
             return isLoadBalancer ? { ...inputs, status: { loadBalancer: { ingress: [{ hostname }] } } } : { ...inputs };
         }
         case "kubernetes:gateway.networking.k8s.io/v1:Gateway":
             // The load balancer controller publishes the ALB's DNS name in the Gateway's status.
-            return { ...inputs, status: { addresses: [{ type: "Hostname", value: `mock-${inputs.metadata?.name ?? name}-gateway-0000000000.${region}.elb.amazonaws.com` }] } };
+            return { ...inputs, status: { addresses: [{ type: "Hostname", value: `mock-${inputs.metadata?.name ?? name}-gateway-0000000000.${region}.elb.${dnsSuffix}` }] } };
         case "aws:acm/certificate:Certificate":
             return {
                 ...inputs,
-                arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT}:certificate/00000000-0000-0000-0000-${mockHex(name, 12)}`,
+                arn: `arn:${partition}:acm:${region}:${MOCK_ACCOUNT}:certificate/00000000-0000-0000-0000-${mockHex(name, 12)}`,
                 domainValidationOptions: [{ domainName: inputs.domainName, resourceRecordName: `_mock.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_mock.acm-validations.aws." }],
             };
         case "aws:acm/certificateValidation:CertificateValidation":
@@ -377,7 +382,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Recor
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { ...inputs, arn, latestVersion: 1 };
         case "aws:kms/key:Key":
-            return { ...inputs, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/00000000-0000-0000-0000-${mockHex(name, 12)}`, keyId: `mock-key-${name}` };
+            return { ...inputs, arn: `arn:${partition}:kms:${region}:${MOCK_ACCOUNT}:key/00000000-0000-0000-0000-${mockHex(name, 12)}`, keyId: `mock-key-${name}` };
         default:
             return args.custom ? { ...inputs, name: physicalName, arn } : { ...inputs };
     }
@@ -389,11 +394,11 @@ function mockHex(seed: string, length: number): string {
     return h.toString(16).padStart(length, "0").slice(-length);
 }
 
-function mockKubeconfig(clusterName: string, region: string) {
+function mockKubeconfig(clusterName: string, region: string, dnsSuffix: string) {
     return {
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: clusterName, cluster: { server: `https://MOCK.gr7.${region}.eks.amazonaws.com`, "certificate-authority-data": "TU9DSw==" } }],
+        clusters: [{ name: clusterName, cluster: { server: `https://MOCK.gr7.${region}.eks.${dnsSuffix}`, "certificate-authority-data": "TU9DSw==" } }],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
         users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region] } } }],
@@ -405,13 +410,19 @@ export interface MockCaller {
     arn: string;
     issuerArn: string;
 }
-export const DEFAULT_CALLER: MockCaller = { arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, issuerArn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock` };
+/** The default deploying identity in a region's partition: an account lives in exactly one partition. */
+export function defaultCaller(region: string): MockCaller {
+    const arn = `arn:${partitionInfo(region).partition}:iam::${MOCK_ACCOUNT}:user/mock`;
+    return { arn, issuerArn: arn };
+}
 
 /** Answers the invokes the program uses; anything else is a test failure, not a silent echo. */
 function mockCall(args: pulumi.runtime.MockCallArgs, region: string, caller: MockCaller): Record<string, unknown> {
     switch (args.token) {
-        case "aws:index/getPartition:getPartition":
-            return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getPartition:getPartition": {
+            const info = partitionInfo(region);
+            return { id: info.partition, ...info };
+        }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { id: caller.arn.split(":")[4], accountId: caller.arn.split(":")[4], arn: caller.arn, userId: "MOCKUSER" };
         case "aws:iam/getSessionContext:getSessionContext":
@@ -419,7 +430,7 @@ function mockCall(args: pulumi.runtime.MockCallArgs, region: string, caller: Moc
             if (args.inputs.arn !== caller.arn) throw new Error(`mockCloud: getSessionContext of ${args.inputs.arn}, not the caller ${caller.arn}`);
             return { id: caller.arn, arn: caller.arn, issuerArn: caller.issuerArn, issuerId: "MOCKISSUER", issuerName: caller.issuerArn.split("/").pop(), sessionName: "" };
         case "aws:index/getRegion:getRegion":
-            return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+            return { id: region, name: region, region, endpoint: `ec2.${region}.${partitionInfo(region).dnsSuffix}` };
         case "aws:eks/getAddonVersion:getAddonVersion": {
             // EKS's default add-on version for a Kubernetes version, as a marked placeholder.
             const { addonName, kubernetesVersion } = args.inputs as { addonName: string; kubernetesVersion: string };
@@ -457,7 +468,7 @@ export interface EvaluateOptions {
     config?: StackConfig;
     /** Defaults to the real program, index.ts. */
     program?: Program;
-    /** The identity running the program (getCallerIdentity, getSessionContext); defaults to DEFAULT_CALLER. */
+    /** The identity running the program (getCallerIdentity, getSessionContext); defaults to defaultCaller(region). */
     caller?: MockCaller;
     /** Names of hosted zones given by id; others are assumed to be the record's registrable domain. */
     hostedZones?: Record<string, string>;
@@ -477,12 +488,13 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
 export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt> {
     const config = opts.config ?? readStackConfig(opts.stack);
     const region = config.values["aws:region"] ?? "us-east-1";
+    const caller = opts.caller ?? defaultCaller(region);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     // Failures inside the mock reach the program as bare errors, so they are also kept here.
     const problems: string[] = [];
     const call = (a: pulumi.runtime.MockCallArgs) => {
         try {
-            return mockCall(a, region, opts.caller ?? DEFAULT_CALLER);
+            return mockCall(a, region, caller);
         } catch (e) {
             problems.push((e as Error).message);
             throw e;
@@ -498,7 +510,7 @@ export async function attemptEvaluation(opts: EvaluateOptions): Promise<Attempt>
     const resources = new Map<string, RecordedResource>();
     const violations: RuleViolation[] = [];
     const reads: Read[] = [];
-    const ctx = { region, callerArn: (opts.caller ?? DEFAULT_CALLER).arn, zoneName: (zoneId: string, recordName: string) => opts.hostedZones?.[zoneId] ?? assumedApex(recordName) };
+    const ctx = { region, callerArn: caller.arn, zoneName: (zoneId: string, recordName: string) => opts.hostedZones?.[zoneId] ?? assumedApex(recordName) };
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);

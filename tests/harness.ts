@@ -74,3 +74,48 @@ export function dependsOn(resources: readonly RecordedResource[], from: Recorded
 export function programResources(resources: readonly RecordedResource[]): RecordedResource[] {
     return resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
 }
+
+/** A stack moved to another partition: the shipped stack file's config with these overrides. */
+export interface PartitionCase {
+    name: string;
+    region: string;
+    partition: string;
+    dnsSuffix: string;
+    overrides: Overrides;
+}
+
+/**
+ * prod moved to GovCloud and to China, in memory (the shipped stack files stay in us-east-1): its
+ * region, three of the region's zones, and its account-bound values in that partition (an account
+ * lives in exactly one partition: IAM User Guide, "Identify AWS resources with ARNs").
+ */
+export const PARTITION_CASES: readonly PartitionCase[] = [
+    {
+        name: "GovCloud (US)",
+        region: "us-gov-west-1",
+        partition: "aws-us-gov",
+        dnsSuffix: "amazonaws.com",
+        overrides: {
+            "aws:region": "us-gov-west-1",
+            "idp-eks:availabilityZones": ["us-gov-west-1a", "us-gov-west-1b", "us-gov-west-1c"],
+            "idp-eks:adminPrincipalArns": ["arn:aws-us-gov:iam::111122223333:role/platform-admins"],
+            "idp-eks:idpImage": "111122223333.dkr.ecr.us-gov-west-1.amazonaws.com/idp-server:1.0.0",
+            "idp-eks:externalPostgresHost": "idp.cluster-example.us-gov-west-1.rds.amazonaws.com",
+        },
+    },
+    {
+        name: "China",
+        region: "cn-north-1",
+        partition: "aws-cn",
+        dnsSuffix: "amazonaws.com.cn",
+        overrides: {
+            "aws:region": "cn-north-1",
+            // cn-north-1 has zones a, b and d.
+            "idp-eks:availabilityZones": ["cn-north-1a", "cn-north-1b", "cn-north-1d"],
+            "idp-eks:adminPrincipalArns": ["arn:aws-cn:iam::111122223333:role/platform-admins"],
+            "idp-eks:idpImage": "111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/idp-server:1.0.0",
+            "idp-eks:externalPostgresHost": "idp.cluster-example.cn-north-1.rds.amazonaws.com.cn",
+            "idp-eks:externalRedisHost": "idp.example.cache.amazonaws.com.cn",
+        },
+    },
+];

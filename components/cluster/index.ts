@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData } from "./nodeGroup";
+import { NODE_ROLE_POLICIES, NodeGroupArgs, eksTaints, nodeLaunchTemplateData, nodeRoleTrustPolicy } from "./nodeGroup";
 import { ControlPlaneLogType, SupportType } from "./types";
 import { explicitAdminPrincipals, principalKey, samePrincipal } from "./accessEntries";
 import { controlPlaneLogGroupName } from "./logging";
@@ -224,10 +224,7 @@ export class Cluster extends pulumi.ComponentResource {
 
         const nodeRole = new aws.iam.Role(`${name}-node`, {
             description: `Managed nodes of EKS cluster ${args.clusterName}`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: partition.apply(nodeRoleTrustPolicy),
             tags,
         }, parent);
         const attachments = NODE_ROLE_POLICIES.map((p) =>

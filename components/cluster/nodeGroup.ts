@@ -67,3 +67,21 @@ export const NODE_ROLE_POLICIES = [
     "AmazonEKS_CNI_Policy",
     "AmazonSSMManagedInstanceCore",
 ] as const;
+
+/**
+ * The EC2 service principals a node role trusts. In China, EKS CreateNodegroup has refused node roles
+ * without `ec2.amazonaws.com.cn` ("Following required service principals [ec2.amazonaws.com.cn] were
+ * not found in the trust relationships of nodeRole"; eksctl maps EC2 to it for aws-cn), while AWS's
+ * node-role trust policy names `ec2.amazonaws.com`; China roles trust both, so either check passes.
+ */
+export function nodeRoleServicePrincipals(partition: string): string | string[] {
+    return partition === "aws-cn" ? ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] : "ec2.amazonaws.com";
+}
+
+/** Trust policy of the managed nodes' role: EC2 instances of the node group assume it. */
+export function nodeRoleTrustPolicy(partition: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: nodeRoleServicePrincipals(partition) }, Action: "sts:AssumeRole" }],
+    });
+}

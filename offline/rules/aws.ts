@@ -135,6 +135,64 @@ function arnsIn(value: unknown, path: string, out: { path: string; arn: string }
     else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) arnsIn(v, path ? `${path}.${k}` : k, out);
 }
 
+// IAM policy documents: an account lives in one partition (IAM User Guide, ARNs), and IAM refuses a
+// policy naming another partition's resource (MalformedPolicyDocument: Partition "aws" is not valid
+// for resource "arn:aws:...") or principal ("Invalid principal in policy"); a condition on another
+// partition's ARN is accepted but never matches. arnsIn above skips policy text, so it is read here.
+const POLICY_PARTITION_SOURCE = "IAM User Guide, Identify AWS resources with ARNs (each AWS account is scoped to one partition); IAM CreatePolicy/PutRolePolicy/CreateRole refuse another partition's ARN: MalformedPolicyDocument (Partition \"aws\" is not valid for resource ..., Invalid principal in policy)";
+
+/** Policy documents among a value's strings: JSON text with a Statement, at any depth (policy, assumeRolePolicy, inlinePolicies[i].policy, key policies). */
+function policyDocumentsIn(value: unknown, path: string, out: { path: string; doc: Obj }[]): void {
+    if (typeof value === "string") {
+        if (!value.trimStart().startsWith("{") || !value.includes("Statement")) return;
+        try {
+            const doc = JSON.parse(value);
+            if (doc && typeof doc === "object" && "Statement" in doc) out.push({ path, doc });
+        } catch {
+            // Not JSON: not a policy document.
+        }
+        return;
+    }
+    if (Array.isArray(value)) value.forEach((v, i) => policyDocumentsIn(v, `${path}[${i}]`, out));
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) policyDocumentsIn(v, path ? `${path}.${k}` : k, out);
+}
+
+/** Every ARN a policy document names, with its place: Resource, NotResource, Principal and NotPrincipal (AWS, Federated), Condition values. */
+export function policyArns(doc: Obj): { where: string; arn: string }[] {
+    const out: { where: string; arn: string }[] = [];
+    const collect = (v: unknown, where: string) => {
+        if (typeof v === "string") {
+            if (v.startsWith("arn:")) out.push({ where, arn: v });
+        } else if (Array.isArray(v)) v.forEach((e, i) => collect(e, `${where}[${i}]`));
+        else if (v && typeof v === "object") for (const [k, e] of Object.entries(v)) collect(e, `${where}.${k}`);
+    };
+    const statements = Array.isArray(doc?.Statement) ? doc.Statement : [doc?.Statement];
+    statements.forEach((st: Obj, i: number) => {
+        if (!st || typeof st !== "object") return;
+        for (const element of ["Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]) {
+            if (st[element] !== undefined) collect(st[element], `Statement[${i}].${element}`);
+        }
+    });
+    return out;
+}
+
+/** Policy documents naming an ARN of another partition than the stack's. */
+export function policyPartitionViolations(r: ResourceView, stackRegion: string): RuleViolation[] {
+    const docs: { path: string; doc: Obj }[] = [];
+    policyDocumentsIn(r.inputs, "", docs);
+    const partition = partitionOf(stackRegion);
+    const out: RuleViolation[] = [];
+    for (const { path, doc } of docs) {
+        for (const { where, arn } of policyArns(doc)) {
+            const named = arn.split(":")[1];
+            // A wildcard or policy variable in the partition segment names no one partition.
+            if (!/^[a-z-]+$/.test(named) || named === partition) continue;
+            out.push({ resource: r.urn, property: `${path} ${where}`, value: showValue(arn), rule: `the policy names partition ${named}, but the stack's region ${stackRegion} is in ${partition}: ${where.includes(".Condition") ? "the condition never matches" : "IAM refuses the policy"}`, source: POLICY_PARTITION_SOURCE });
+        }
+    }
+    return out;
+}
+
 /** Where AWS requires a referenced ARN to be in the stack's own region. */
 const SAME_REGION: { type: RegExp; path: RegExp; service: string; why: string; source: string }[] = [
     { type: /^(eks:index:Cluster)$/, path: /^encryptionConfigKeyArn$/, service: "kms", why: "EKS secrets encryption needs a KMS key in the cluster's region", source: "EKS User Guide, Encrypt Kubernetes secrets with KMS (the key must be in the cluster's Region)" },
@@ -177,7 +235,7 @@ export const EKS_ADDON_NAMES = new Set([
     "metrics-server", "kube-state-metrics", "prometheus-node-exporter", "cert-manager", "external-dns", "fluent-bit",
 ]);
 
-/** Per-resource AWS rules: names, tags, ARNs, add-on names. */
+/** Per-resource AWS rules: names, tags, ARNs (policy documents' included), add-on names. */
 export function resourceViolations(r: ResourceView, stackRegion: string): RuleViolation[] {
     const out: RuleViolation[] = [];
     const rule = NAME_RULES[r.type];
@@ -201,6 +259,7 @@ export function resourceViolations(r: ResourceView, stackRegion: string): RuleVi
             ((r.inputs.tagSpecifications ?? []) as Obj[]).forEach((t, i) => out.push(...tagViolations(r, `tagSpecifications[${i}].tags`, t?.tags)));
         }
         out.push(...arnViolations(r, stackRegion));
+        out.push(...policyPartitionViolations(r, stackRegion));
     } else if (r.type.startsWith("kubernetes:")) {
         out.push(...arnViolations({ ...r, inputs: { metadata: { annotations: (r.inputs as Obj).metadata?.annotations } } }, stackRegion).filter((v) => /annotations\./.test(v.property)));
     }

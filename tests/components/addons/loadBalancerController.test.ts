@@ -2,50 +2,77 @@ import * as assert from "node:assert/strict";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ALB_INGRESS_VALIDATION_LABELS, PolicyDocument, UPSTREAM_POLICIES, controllerPolicy, controllerValues } from "../../../components/addons/loadBalancerController";
+import { ALB_INGRESS_VALIDATION_LABELS, PolicyDocument, UPSTREAM_POLICIES, UPSTREAM_POLICY_FILES, controllerPolicy, controllerValues } from "../../../components/addons/loadBalancerController";
 import { albIngress, nginxIngress } from "../../../components/idp/ingress";
 import { Evaluation } from "../../../offline/mockCloud";
 import { evaluateStack, shippedStack, ofType, only } from "../../harness";
 
-// sha256 of upstream's docs/install/iam_policy.json at v3.5.0 (../shared/reference/lbc-iam-policy-v3.5.0.json).
-const UPSTREAM_V3_5_0_SHA256 = "16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a";
-const POLICY_FILE = path.join(__dirname, "../../../components/addons/loadBalancerController/iam-policy-v3.5.0.json");
+// Upstream's policy files at tag v3.5.0 of kubernetes-sigs/aws-load-balancer-controller (commit
+// 11eb202c97e4ae2ee45e0658c4cde9a4b59f33d4), one per partition as docs/deploy/installation.md there
+// names them, kept byte for byte: path upstream, file here, sha256 (the standard file is also
+// ../shared/reference/lbc-iam-policy-v3.5.0.json).
+const UPSTREAM_V3_5_0 = [
+    { partition: "aws", upstream: "docs/install/iam_policy.json", file: "iam-policy-v3.5.0.json", sha256: "16f232c9d9f79366fe949c4550ad517a202380058a9e48d45a4e215044a20a6a" },
+    { partition: "aws-us-gov", upstream: "docs/install/iam_policy_us-gov.json", file: "iam-policy-v3.5.0-us-gov.json", sha256: "eff0caf0b8f205e63e09ee1ea37a90fba6a87a417ac40fc83da50b204a55f372" },
+    { partition: "aws-cn", upstream: "docs/install/iam_policy_cn.json", file: "iam-policy-v3.5.0-cn.json", sha256: "b1ac7c188d27a2cdb3095c7efd8376cd21705fe75d6ce91715558a85987b25bc" },
+];
+const POLICY_DIR = path.join(__dirname, "../../../components/addons/loadBalancerController");
 
 const actionsOf = (doc: PolicyDocument) => new Set(doc.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : s.Action)));
+const resourcesOf = (doc: PolicyDocument) => doc.Statement.flatMap((s) => (typeof s.Resource === "string" ? [s.Resource] : s.Resource));
+/** A document's statements as text, with one partition's ARNs rewritten to the standard partition. */
+const inStandardPartition = (doc: PolicyDocument, partition: string) => doc.Statement.map((s) => JSON.stringify(s).split(`"arn:${partition}:`).join('"arn:aws:'));
 
 describe("addons: AWS Load Balancer Controller IAM policy", () => {
-    it("keeps upstream's v3.5.0 policy byte for byte (16 statements, 80 distinct actions)", () => {
-        assert.equal(createHash("sha256").update(fs.readFileSync(POLICY_FILE)).digest("hex"), UPSTREAM_V3_5_0_SHA256);
-        const upstream = UPSTREAM_POLICIES["3.5.0"];
-        assert.equal(upstream.Statement.length, 16);
-        assert.equal(actionsOf(upstream).size, 80);
-    });
-
-    it("scopes only the unconditioned security-group ingress statement to the cluster's VPC", () => {
-        const vpcArn = "arn:aws:ec2:us-east-1:000000000000:vpc/vpc-1";
-        const scoped = controllerPolicy("3.5.0", vpcArn);
-        const upstream = UPSTREAM_POLICIES["3.5.0"];
-        const changed = scoped.Statement.map((s, i) => [s, upstream.Statement[i]]).filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b));
-        assert.equal(changed.length, 1);
-        assert.deepEqual(changed[0][0], {
-            Effect: "Allow",
-            Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-            Resource: "*",
-            Condition: { ArnEquals: { "ec2:Vpc": vpcArn } },
+    for (const kept of UPSTREAM_V3_5_0) {
+        it(`keeps upstream's v3.5.0 ${kept.upstream} byte for byte as ${kept.file} (16 statements, 80 distinct actions)`, () => {
+            assert.equal(createHash("sha256").update(fs.readFileSync(path.join(POLICY_DIR, kept.file))).digest("hex"), kept.sha256);
+            const upstream = UPSTREAM_POLICIES["3.5.0"][kept.partition];
+            assert.equal(upstream.Statement.length, 16);
+            assert.equal(actionsOf(upstream).size, 80);
+            assert.equal(UPSTREAM_POLICY_FILES[kept.partition], kept.upstream);
         });
-    });
+    }
+
+    // What upstream changes per partition, and so what IAM needs: every resource ARN in the
+    // partition of the account (IAM refuses another partition's: MalformedPolicyDocument).
+    for (const partition of ["aws-us-gov", "aws-cn"]) {
+        it(`upstream's ${partition} file is the standard one with its resource ARNs in ${partition} (two statements in another order, nothing else)`, () => {
+            const standard = UPSTREAM_POLICIES["3.5.0"].aws;
+            const other = UPSTREAM_POLICIES["3.5.0"][partition];
+            assert.deepEqual([...inStandardPartition(other, partition)].sort(), [...inStandardPartition(standard, "aws")].sort());
+            const arns = resourcesOf(other).filter((r) => r.startsWith("arn:"));
+            assert.equal(arns.length, 13);
+            for (const arn of arns) assert.ok(arn.startsWith(`arn:${partition}:`), arn);
+            assert.ok(resourcesOf(standard).filter((r) => r.startsWith("arn:")).every((arn) => arn.startsWith("arn:aws:")));
+        });
+    }
+
+    for (const partition of ["aws", "aws-us-gov", "aws-cn"]) {
+        it(`${partition}: takes upstream's ${partition} policy and scopes only the unconditioned security-group ingress statement to the cluster's VPC`, () => {
+            const vpcArn = `arn:${partition}:ec2:${partition === "aws-cn" ? "cn-north-1" : partition === "aws-us-gov" ? "us-gov-west-1" : "us-east-1"}:000000000000:vpc/vpc-1`;
+            const scoped = controllerPolicy("3.5.0", vpcArn);
+            const upstream = UPSTREAM_POLICIES["3.5.0"][partition];
+            const changed = scoped.Statement.map((s, i) => [s, upstream.Statement[i]]).filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b));
+            assert.equal(changed.length, 1);
+            assert.deepEqual(changed[0][0], {
+                Effect: "Allow",
+                Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+                Resource: "*",
+                Condition: { ArnEquals: { "ec2:Vpc": vpcArn } },
+            });
+        });
+    }
 
     it("refuses a controller version whose upstream policy is not kept", () => {
         assert.throws(() => controllerPolicy("9.9.9", "arn"), /no upstream IAM policy is kept for aws-load-balancer-controller 9\.9\.9/);
     });
+
+    it("refuses a partition whose upstream policy is not kept, rather than using another partition's", () => {
+        assert.throws(() => controllerPolicy("3.5.0", "arn:aws-iso:ec2:us-iso-east-1:000000000000:vpc/vpc-1"), /no upstream IAM policy for partition aws-iso is kept for aws-load-balancer-controller 3\.5\.0 \(have aws, aws-cn, aws-us-gov\)/);
+    });
 });
 
-// Chart 3.5.0 templates/webhook.yaml, webhook vingress.elbv2.k8s.aws:
-//   failurePolicy:  {{ $.Values.webhookConfig.ingressValdationFailurePolicy }}      (misspelt upstream)
-//   {{- if .Values.webhookConfig.ingressValidationObjectSelector }} objectSelector: ... matchLabels
-// rules: networking.k8s.io/v1 ingresses CREATE, UPDATE. `helm template` of 3.5.0 with these values
-// renders `objectSelector: {matchLabels: {idp-eks.io/alb-ingress: "true"}}`; without them no
-// selector, i.e. every Ingress of the cluster, failing closed while the controller is down.
 describe("addons: AWS Load Balancer Controller Ingress validating webhook", () => {
     it("is scoped to labelled (ALB) Ingresses through the chart's real keys, misspelt failure-policy key included", () => {
         const hook = controllerValues("c", "r", "v").webhookConfig as Record<string, unknown>;
@@ -98,7 +125,7 @@ describe("addons: AWS Load Balancer Controller per stack", () => {
         it(`${stack}: the created IAM policy grants exactly upstream's actions and conditions, plus the VPC scoping`, () => {
             const { resources } = stack === "dev" ? dev : prod;
             const policy = JSON.parse(only(resources, "aws:iam/policy:Policy", "-lbc-identity").inputs.policy as string) as PolicyDocument;
-            const upstream = UPSTREAM_POLICIES["3.5.0"];
+            const upstream = UPSTREAM_POLICIES["3.5.0"].aws;
             assert.deepEqual(actionsOf(policy), actionsOf(upstream));
             assert.equal(policy.Statement.length, upstream.Statement.length);
             const vpcScope = { ArnEquals: { "ec2:Vpc": `arn:aws:ec2:us-east-1:000000000000:vpc/mock-id-idp-${stack}-network-vpc` } };

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ResourceView } from "../../../offline/rules/types";
-import { accessEntryViolations, arnViolations, creatorPrincipal, elbDnsTarget, pulumiEksChildNames, resourceViolations, route53Violations } from "../../../offline/rules/aws";
+import { accessEntryViolations, arnViolations, creatorPrincipal, elbDnsTarget, policyPartitionViolations, pulumiEksChildNames, resourceViolations, route53Violations } from "../../../offline/rules/aws";
 
 const res = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs });
 const region = "us-east-1";
@@ -72,6 +72,46 @@ describe("offline rules: AWS", () => {
             assert.match(kms[0].source, /EKS User Guide/);
             const ingress = res("kubernetes:networking.k8s.io/v1:Ingress", "i", { metadata: { annotations: { "alb.ingress.kubernetes.io/certificate-arn": "arn:aws:acm:us-west-2:111122223333:certificate/00000000-0000-0000-0000-000000000000" } } });
             assert.match(resourceViolations(ingress, region)[0].rule, /not the stack's region us-east-1/);
+        });
+    });
+
+    // IAM refuses a policy naming another partition's resource (CreatePolicy: MalformedPolicyDocument,
+    // Partition "aws" is not valid for resource "arn:aws:ec2:*:*:volume/*", as reported from China and
+    // GovCloud accounts, e.g. eksctl-io/eksctl#4329, terraform-aws-modules/terraform-aws-iam#224) or
+    // principal ("Invalid principal in policy"): an account lives in one partition (IAM User Guide, ARNs).
+    describe("partition of the ARNs in IAM policy documents", () => {
+        const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:*", ...statement }] });
+
+        it("refuses a standard-partition resource ARN in a GovCloud or China policy, naming the statement", () => {
+            for (const [stackRegion, partition] of [["us-gov-west-1", "aws-us-gov"], ["cn-north-1", "aws-cn"]]) {
+                const policy = res("aws:iam/policy:Policy", "p", { policy: doc({ Resource: ["*", "arn:aws:ec2:*:*:security-group/*"] }) });
+                const [v, ...rest] = resourceViolations(policy, stackRegion);
+                assert.deepEqual(rest, []);
+                assert.equal(v.property, "policy Statement[0].Resource[1]");
+                assert.equal(v.value, '"arn:aws:ec2:*:*:security-group/*"');
+                assert.match(v.rule, new RegExp(`names partition aws, but the stack's region ${stackRegion} is in ${partition}`));
+                assert.match(v.source, /MalformedPolicyDocument/);
+                assert.deepEqual(resourceViolations(res("aws:iam/policy:Policy", "p", { policy: doc({ Resource: `arn:${partition}:ec2:*:*:security-group/*` }) }), stackRegion), []);
+            }
+        });
+
+        it("reads trust policies, inline policies, NotResource, principals and ARN conditions of any AWS resource", () => {
+            const stackRegion = "cn-north-1";
+            const cases: [string, Record<string, unknown>, string][] = [
+                ["aws:iam/role:Role", { assumeRolePolicy: doc({ Principal: { Federated: "arn:aws:iam::000000000000:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/X" } }) }, "assumeRolePolicy Statement[0].Principal.Federated"],
+                ["aws:iam/role:Role", { assumeRolePolicy: doc({ Principal: { AWS: ["arn:aws-cn:iam::111122223333:root", "arn:aws:iam::111122223333:root"] } }) }, "assumeRolePolicy Statement[0].Principal.AWS[1]"],
+                ["aws:iam/role:Role", { inlinePolicies: [{ name: "i", policy: doc({ NotResource: "arn:aws:s3:::b" }) }] }, "inlinePolicies[0].policy Statement[0].NotResource"],
+                ["aws:iam/rolePolicy:RolePolicy", { policy: doc({ Resource: "*", Condition: { ArnEquals: { "ec2:Vpc": "arn:aws:ec2:cn-north-1:111122223333:vpc/vpc-1" } } }) }, "policy Statement[0].Condition.ArnEquals.ec2:Vpc"],
+                ["aws:kms/key:Key", { policy: doc({ Resource: "*", Principal: { AWS: "arn:aws:iam::111122223333:root" } }) }, "policy Statement[0].Principal.AWS"],
+            ];
+            for (const [type, inputs, property] of cases) {
+                assert.deepEqual(policyPartitionViolations(res(type, "x", inputs), stackRegion).map((v) => v.property), [property], `${type} ${JSON.stringify(inputs)}`);
+            }
+        });
+
+        it("leaves alone what names no one partition: wildcards, policy variables, service principals, plain text", () => {
+            const inputs = { policy: doc({ Resource: ["*", "arn:*:s3:::b", "arn:${aws:partition}:s3:::b"], Principal: { Service: "pods.eks.amazonaws.com" } }), description: "{ not json Statement" };
+            assert.deepEqual(policyPartitionViolations(res("aws:iam/policy:Policy", "p", inputs), "us-gov-west-1"), []);
         });
     });
 
