@@ -18,6 +18,13 @@ describe("package: a consumer project imports it by name", () => {
         if (!fs.existsSync(link)) fs.symlinkSync(path.relative(path.dirname(link), PROJECT_ROOT), link, "dir");
     });
 
+    /** The example's program: a fresh require each time, since the program runs as the module loads. */
+    const runExample = () => {
+        const file = path.join(CONSUMER, "index.ts");
+        delete require.cache[require.resolve(file)];
+        return require(file); // eslint-disable-line @typescript-eslint/no-require-imports
+    };
+
     it("type-checks against the published declarations", () => {
         const result = run(process.execPath, [path.join(PROJECT_ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(CONSUMER, "tsconfig.json")]);
         assert.equal(result.status, 0, result.stdout + result.stderr);
@@ -27,7 +34,7 @@ describe("package: a consumer project imports it by name", () => {
         const attempt = await attemptEvaluation({
             stack: "dev",
             config: { project: "idp-eks-consumer", values: { "aws:region": "eu-west-1" }, secretKeys: [] },
-            program: () => require(path.join(CONSUMER, "index.ts")), // eslint-disable-line @typescript-eslint/no-require-imports
+            program: runExample,
         });
         assert.equal(attempt.error, undefined, String(attempt.error));
         const types = new Set(attempt.resources.map((r) => r.type));
@@ -35,6 +42,16 @@ describe("package: a consumer project imports it by name", () => {
             assert.ok(types.has(t), `missing ${t}`);
         }
         assert.deepEqual(attempt.outputs.url, ["https://login.example.com"]);
+    });
+
+    it("is refused with aws:region left at another region than its eu-west-1 zones (as EC2 refuses the subnets): the README's steps set it", async () => {
+        const attempt = await attemptEvaluation({
+            stack: "dev",
+            config: { project: "idp-eks-consumer", values: { "aws:region": "us-east-1" }, secretKeys: [] },
+            program: runExample,
+        });
+        assert.match(String(attempt.error), /availabilityZone.*eu-west-1a.*not a zone of the stack's region us-east-1/s);
+        assert.match(fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8"), /pulumi config set aws:region eu-west-1/);
     });
 });
 
@@ -45,6 +62,7 @@ describe("package: npm pack", () => {
         assert.equal(result.status, 0, result.stderr);
         const files: string[] = JSON.parse(result.stdout)[0].files.map((f: { path: string }) => f.path);
         for (const f of ["package.json", "README.md", "dist/components/index.js", "dist/components/index.d.ts", "dist/components/platform/index.d.ts", "dist/components/addons/loadBalancerController/iam-policy-v3.5.0.json",
+            "dist/components/addons/loadBalancerController/iam-policy-v3.5.0-us-gov.json", "dist/components/addons/loadBalancerController/iam-policy-v3.5.0-cn.json",
             // Read at run time from beside dist/ (see crdDirectory): the pinned Gateway API CRDs.
             "components/addons/gatewayApi/crds/gateway-api-v1.6.0/gateway.networking.k8s.io_httproutes.yaml", "components/addons/gatewayApi/crds/aws-load-balancer-controller-v3.5.0/gateway-crds.yaml"]) {
             assert.ok(files.includes(f), `${f} is not packed`);

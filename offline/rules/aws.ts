@@ -250,6 +250,14 @@ export function resourceViolations(r: ResourceView, stackRegion: string): RuleVi
         const d = r.inputs.description;
         if (d.length > 255 || !/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/.test(d)) out.push({ resource: r.urn, property: "description", value: showValue(d), rule: "a security group description may be at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*", source: "EC2 API Reference, CreateSecurityGroup GroupDescription" });
     }
+    // A zone name is its region's name and a letter (a Local Zone's has a group between them).
+    if (r.type === "aws:ec2/subnet:Subnet" && known(r.inputs.availabilityZone) && !new RegExp(`^${stackRegion}(-[a-z0-9]+-\\d+)?[a-z]$`).test(r.inputs.availabilityZone)) {
+        out.push({ resource: r.urn, property: "availabilityZone", value: showValue(r.inputs.availabilityZone), rule: `is not a zone of the stack's region ${stackRegion}: a subnet can only be created in its provider's region`, source: "EC2 API Reference, CreateSubnet AvailabilityZone (InvalidParameterValue)" });
+    }
+    // RFC 5280 caps the certificate's common name, which ACM takes from DomainName, at 64 octets.
+    if (r.type === "aws:acm/certificate:Certificate" && known(r.inputs.domainName) && r.inputs.domainName.length > 64) {
+        out.push({ resource: r.urn, property: "domainName", value: showValue(r.inputs.domainName), rule: `is ${r.inputs.domainName.length} characters: a certificate's first domain name may be at most 64 (longer names fit as subjectAlternativeNames)`, source: "ACM API Reference, RequestCertificate DomainName (RFC 5280 ub-common-name)" });
+    }
     if (r.type === "aws:eks/addon:Addon" && known(r.inputs.addonName) && !EKS_ADDON_NAMES.has(r.inputs.addonName)) {
         out.push({ resource: r.urn, property: "addonName", value: showValue(r.inputs.addonName), rule: `is not an add-on EKS offers (${[...EKS_ADDON_NAMES].sort().join(", ")})`, source: "EKS API Reference, CreateAddon addonName (names from DescribeAddonVersions)" });
     }

@@ -158,6 +158,12 @@ function serviceViolations(spec: Obj, add: Add): void {
             if (names.has(p.name)) add(`spec.ports[${i}].name`, p.name, "Service port names must be unique", `${CORE_VALIDATION} (validateServicePort: Duplicate)`);
             names.add(p.name);
         }
+        // ValidateService keys ports by port and protocol, node ports by nodePort and protocol.
+        const protocol = known(p.protocol) ? p.protocol : "TCP";
+        const twin = ports.findIndex((q, j) => j < i && q.port === p.port && (known(q.protocol) ? q.protocol : "TCP") === protocol);
+        if (p.port !== undefined && twin >= 0) add(`spec.ports[${i}].port`, p.port, `port ${p.port}/${protocol} is also spec.ports[${twin}]: a Service may expose each port and protocol once`, `${CORE_VALIDATION} (ValidateService: Duplicate)`);
+        const nodeTwin = ports.findIndex((q, j) => j < i && q.nodePort !== undefined && q.nodePort === p.nodePort && (known(q.protocol) ? q.protocol : "TCP") === protocol);
+        if (p.nodePort !== undefined && nodeTwin >= 0) add(`spec.ports[${i}].nodePort`, p.nodePort, `node port ${p.nodePort}/${protocol} is also spec.ports[${nodeTwin}]`, `${CORE_VALIDATION} (ValidateService: Duplicate)`);
         if (known(p.targetPort) && !/^\d+$/.test(p.targetPort)) {
             const problem = portNameProblem(p.targetPort);
             if (problem) add(`spec.ports[${i}].targetPort`, p.targetPort, `a named target port ${problem}`, `${CORE_VALIDATION} (validatePortNumOrName)`);

@@ -6,6 +6,20 @@ const res = (type: string, name: string, inputs: Record<string, unknown>): Resou
 const region = "us-east-1";
 
 describe("offline rules: AWS", () => {
+    it("refuses a subnet in another region's zone, and an ACM certificate whose first domain name is over 64 characters", () => {
+        assert.deepEqual(resourceViolations(res("aws:ec2/subnet:Subnet", "s", { availabilityZone: "us-east-1a" }), region), []);
+        assert.deepEqual(resourceViolations(res("aws:ec2/subnet:Subnet", "s", { availabilityZone: "us-east-1-bos-1a" }), region), [], "a Local Zone of the region");
+        const [zone] = resourceViolations(res("aws:ec2/subnet:Subnet", "s", { availabilityZone: "eu-west-1a" }), region);
+        assert.match(zone.rule, /not a zone of the stack's region us-east-1/);
+        assert.match(zone.source, /CreateSubnet/);
+        const host = `${"a".repeat(48)}.example.com`; // 60
+        assert.deepEqual(resourceViolations(res("aws:acm/certificate:Certificate", "c", { domainName: `${host}.abc` }), region), [], "64 fits");
+        const [cert] = resourceViolations(res("aws:acm/certificate:Certificate", "c", { domainName: `${host}.abcd` }), region);
+        assert.match(cert.rule, /65 characters/);
+        assert.match(cert.source, /RequestCertificate/);
+    });
+
+
     describe("names", () => {
         it("counts Pulumi's auto-name suffix (a hyphen and 7 characters) against IAM's 64-character role limit", () => {
             // IAM CreateRole RoleName: 1-64 characters. 56 + 8 = 64 fits; 57 + 8 does not.

@@ -9,6 +9,16 @@ const deployment = (spec: Record<string, unknown>, metadata: Record<string, unkn
     obj("kubernetes:apps/v1:Deployment", "web", { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { template: { metadata: { labels: { app: "web" } }, spec } } });
 
 describe("offline rules: Kubernetes objects", () => {
+    it("refuses a Service exposing one port and protocol twice, or one node port twice (ValidateService)", () => {
+        const svc = (ports: unknown[]) => objectViolations(obj("kubernetes:core/v1:Service", "s", { kind: "Service", metadata: { name: "s", namespace: "a" }, spec: { ports } }));
+        assert.deepEqual(svc([{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, protocol: "TCP" }]), [], "one port under two protocols is fine");
+        const [dup] = svc([{ name: "http", port: 80 }, { name: "management", port: 80, protocol: "TCP" }]);
+        assert.equal(dup.property, "spec.ports[1].port");
+        assert.match(dup.rule, /80\/TCP is also spec.ports\[0\]/);
+        assert.ok(svc([{ name: "a", port: 80, nodePort: 30080 }, { name: "b", port: 81, nodePort: 30080 }]).some((v) => v.property === "spec.ports[1].nodePort"));
+    });
+
+
     it("names objects by kind: namespaces are DNS-1123 labels, Services DNS-1035 labels, others subdomains", () => {
         assert.match(objectViolations(obj("kubernetes:core/v1:Namespace", "n", { kind: "Namespace", metadata: { name: "my.ns" } }))[0].rule, /DNS-1123 label/);
         assert.match(objectViolations(obj("kubernetes:core/v1:Service", "s", { kind: "Service", metadata: { name: "1svc" }, spec: {} }))[0].rule, /DNS-1035 label/);
