@@ -121,7 +121,7 @@ export const configKeys = {
     nodeMaxSize: key("integer", "Largest node count.", v.optional(int(1, 1000), 4)),
     nodeDiskSizeGiB: key("integer", "Encrypted gp3 root volume size per node.", v.optional(int(20, 16384), 50)),
     nodeLabels: key("array", "Kubernetes labels on every node, as key=value.", v.optional(rule.uniqueList(rule.nodeLabel), () => [])),
-    nodeTaints: key("array", "Taints on every node, as key=value:Effect.", v.optional(rule.uniqueList(rule.nodeTaint), () => [])),
+    nodeTaints: key("array", "Taints on every node, as key=value:PreferNoSchedule (the only node group runs the platform, which tolerates no NoSchedule or NoExecute taint).", v.optional(rule.uniqueList(rule.nodeTaint), () => [])),
 
     // --- cluster add-ons
     addonIdentity: key("string", "How add-ons get AWS rights: `podIdentity` (EKS Pod Identity) or `irsa` (OIDC trust).", v.optional(rule.oneOf(AwsIdentityMode), AwsIdentityMode.PodIdentity)),
@@ -229,7 +229,7 @@ const ENTRY_FORMS: Partial<Record<ConfigKey, string>> = { idpEnv: "NAME=value", 
  * What a stack file must hold for a key whose value has the wrong type: `entry` for one entry of a
  * list. A one-pair map entry (`- LOG_LEVEL: debug`, a common slip) gets the text to write instead.
  */
-export function expectedForm(fullKey: string, entry?: { value: unknown }): string | undefined {
+export function expectedForm(fullKey: string, entry?: { value: unknown; secret?: boolean }): string | undefined {
     const spec = keySpecOf(fullKey);
     if (!spec) return undefined;
     const form = ENTRY_FORMS[fullKey.slice(PROJECT.length + 1) as ConfigKey] ?? "text";
@@ -243,7 +243,9 @@ export function expectedForm(fullKey: string, entry?: { value: unknown }): strin
         case "array": {
             if (!entry) return `a YAML list, one "- ${form}" entry per line`;
             const pairs = entry.value !== null && typeof entry.value === "object" && !Array.isArray(entry.value) ? Object.entries(entry.value) : [];
-            const hint = pairs.length === 1 && form.includes("=") && ["string", "number", "boolean"].includes(typeof pairs[0][1]) ? ` (write - ${pairs[0][0]}=${String(pairs[0][1])})` : "";
+            // A secret entry's value is never shown, and is set encrypted rather than written.
+            const hint = pairs.length !== 1 || !form.includes("=") || !["string", "number", "boolean"].includes(typeof pairs[0][1]) ? ""
+                : entry.secret ? ` (set it encrypted: pulumi config set --secret --path '${fullKey}[i]' '${pairs[0][0]}=...')` : ` (write - ${pairs[0][0]}=${String(pairs[0][1])})`;
             return `${form} text${hint}`;
         }
     }

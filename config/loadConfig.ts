@@ -14,7 +14,8 @@ import { rolloutProblems } from "../components/idp/loadBalancing";
 import { nodePortRangeProblems } from "../components/idp/trafficIntent";
 import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { formatRoute, routeProblems } from "../components/idp/ingress";
-import { duplicateServicePorts, idpServicePorts, namespaceProblem, programEnv } from "../components/idp/workload";
+import { duplicateServicePorts, idpServicePorts, isFixedEnv, namespaceProblem, programEnv } from "../components/idp/workload";
+import { ACM_DOMAIN_NAME_MAX, planExposures, requestsAcmCertificate } from "../components/idp/exposures/plan";
 import { CERT_MANAGER_NAMESPACE } from "../components/addons/certManager";
 import { INGRESS_NGINX_NAMESPACE } from "../components/addons/ingressNginx";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../components/idp/dns";
@@ -180,8 +181,8 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     if (!c.endpointPublicAccess && present("publicAccessCidrs")) add("publicAccessCidrs", "is set but endpointPublicAccess is false; remove it or enable the public endpoint");
     if (!c.secretsEncryption && present("secretsKmsKeyArn")) add("secretsKmsKeyArn", "is set but secretsEncryption is false");
 
-    if (c.nodeMinSize > c.nodeDesiredSize) add("nodeMinSize", `${show(c.nodeMinSize)} is above nodeDesiredSize ${show(c.nodeDesiredSize)}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
-    if (c.nodeMinSize > c.nodeMaxSize) add("nodeMinSize", `${show(c.nodeMinSize)} is above nodeMaxSize ${show(c.nodeMaxSize)}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize (EKS CreateNodegroup refuses a minSize above maxSize)`);
+    // Any min > max also breaks one of these two, so they report every ordering problem.
+    if (c.nodeMinSize > c.nodeDesiredSize) add("nodeMinSize", `${show(c.nodeMinSize)} is above nodeDesiredSize ${show(c.nodeDesiredSize)}${c.nodeMinSize > c.nodeMaxSize ? ` and nodeMaxSize ${show(c.nodeMaxSize)}` : ""}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
     if (c.nodeDesiredSize > c.nodeMaxSize) add("nodeDesiredSize", `${show(c.nodeDesiredSize)} is above nodeMaxSize ${show(c.nodeMaxSize)}; expected nodeMinSize <= nodeDesiredSize <= nodeMaxSize`);
     // The only node group runs everything: a taint that repels pods repels the platform's own.
     c.nodeTaints.forEach((t, i) => {
@@ -208,11 +209,12 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
 
 /**
  * vpcMode existing: a subnet is in one tier only, and each is large enough for what the tier holds.
- * The sizes are those the created VPC's plan guarantees (README "Subnet tiers and the addressing
- * plan"): a subnet that can hold an ALB at least /27 ("your subnets must have a CIDR block with at
- * least a /27 bitmask", ELB User Guide for Application Load Balancers, subnets), which also covers
- * the EKS control plane's /28 (EKS User Guide, subnet requirements). Load balancers sit in the public
- * subnets, internal ones in the intra subnets (threeTier) or the private ones (twoTier).
+ * An ALB (idpIngress alb or gateway) needs subnets of at least /27 ("your subnets must have a CIDR
+ * block with at least a /27 bitmask", ELB User Guide for Application Load Balancers, subnets); an NLB
+ * and the EKS control plane need only /28 (NLBs: 8 free addresses, ELB User Guide for Network Load
+ * Balancers, Availability Zones; EKS User Guide, subnet requirements). Internet-facing load
+ * balancers sit in the public subnets, internal ones and the control plane in the intra subnets
+ * (threeTier) or the private ones (twoTier).
  */
 function existingSubnetProblems(c: ConfigValues, problems: ConfigProblem[]): void {
     const threeTier = c.subnetLayout === SubnetLayout.ThreeTier;
@@ -226,22 +228,29 @@ function existingSubnetProblems(c: ConfigValues, problems: ConfigProblem[]): voi
             if (!first) seen.set(id, key);
         });
     }
-    const loadBalancerTiers: readonly (readonly ["existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "existingIntraSubnetCidrs", string])[] = [
-        ["existingPublicSubnetCidrs", "internet-facing load balancers"],
-        threeTier ? ["existingIntraSubnetCidrs", "internal load balancers and the EKS control plane"] : ["existingPrivateSubnetCidrs", "internal load balancers and the EKS control plane (subnetLayout twoTier)"],
+    const alb = c.idpIngress === IngressKind.Alb || c.idpIngress === IngressKind.Gateway;
+    const internalAlb = alb && c.idpAlbScheme === LoadBalancerScheme.Internal;
+    const tiers: readonly (readonly ["existingPublicSubnetCidrs" | "existingPrivateSubnetCidrs" | "existingIntraSubnetCidrs", string, boolean])[] = [
+        ["existingPublicSubnetCidrs", "internet-facing load balancers", alb && !internalAlb],
+        threeTier
+            ? ["existingIntraSubnetCidrs", "internal load balancers and the EKS control plane", internalAlb]
+            : ["existingPrivateSubnetCidrs", "internal load balancers and the EKS control plane (subnetLayout twoTier)", internalAlb],
     ] as const;
-    for (const [k, holds] of loadBalancerTiers) {
+    for (const [k, holds, holdsAlb] of tiers) {
+        const min = holdsAlb ? MIN_ALB_SUBNET_PREFIX : MIN_NLB_SUBNET_PREFIX;
+        const why = holdsAlb
+            ? `the IdP's ALB (idpIngress ${c.idpIngress}, idpAlbScheme ${c.idpAlbScheme}) needs subnets of at least /${MIN_ALB_SUBNET_PREFIX} with 8 free addresses (ELB User Guide, Application Load Balancers: subnets)`
+            : `an NLB needs 8 free addresses and the EKS control plane a /${MIN_NLB_SUBNET_PREFIX} (ELB User Guide, Network Load Balancers; EKS User Guide, subnet requirements)`;
         (c[k] ?? []).forEach((cidr, i) => {
             const block = parseCidr(cidr);
-            if (block && block.prefix > MIN_LOAD_BALANCER_SUBNET_PREFIX) {
-                problems.push({ key: `${fullKey(k)}[${i}]`, message: `${show(cidr)} is a /${block.prefix}; this tier holds ${holds}, and an ALB needs a subnet of at least /${MIN_LOAD_BALANCER_SUBNET_PREFIX} with 8 free addresses (ELB User Guide, Application Load Balancers: subnets); EKS needs /28 for its control plane interfaces` });
-            }
+            if (block && block.prefix > min) problems.push({ key: `${fullKey(k)}[${i}]`, message: `${show(cidr)} is a /${block.prefix}; this tier holds ${holds}, and ${why}` });
         });
     }
 }
 
-/** The smallest subnet an ALB can use (ELB User Guide), which the created VPC's plan never goes below. */
-const MIN_LOAD_BALANCER_SUBNET_PREFIX = 27;
+/** The smallest subnets an ALB, and an NLB or the EKS control plane, can use (ELB and EKS user guides). */
+const MIN_ALB_SUBNET_PREFIX = 27;
+const MIN_NLB_SUBNET_PREFIX = 28;
 
 /**
  * Rules only the cloud would otherwise catch, at config time: ARNs AWS requires in the stack's
@@ -308,9 +317,8 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
         add("idpManagementPort", `${show(c.idpManagementPort)} is also the ${d.earlier.name} port of Service ${d.service} (ports ${services[d.service].map((p) => `${p.name} ${p.port}`).join(", ")}): Kubernetes refuses a Service with two ports of the same number and protocol (ValidateService: spec.ports Duplicate value); choose another port`);
     }
     envKeyProblems(c, add);
-    // ACM RequestCertificate: DomainName is 1-64 characters (the certificate's CN, RFC 5280 ub-common-name).
-    const createsCertificate = (c.idpNlb || c.idpIngress === IngressKind.Alb || c.idpIngress === IngressKind.Gateway) && !c.idpCertificateArn && !!c.route53HostedZoneId;
-    if (createsCertificate && c.idpHost.length > ACM_DOMAIN_NAME_MAX) {
+    const plans = planExposures({ ingress: c.idpIngress, alb: { scheme: c.idpAlbScheme }, nlb: c.idpNlb ? { scheme: c.idpNlbScheme, sourceRanges: c.idpNlbSourceRanges ?? [] } : undefined });
+    if (requestsAcmCertificate(plans, { certificateArn: c.idpCertificateArn, route53HostedZoneId: c.route53HostedZoneId }) && c.idpHost.length > ACM_DOMAIN_NAME_MAX) {
         add("idpHost", `${show(c.idpHost)} is ${c.idpHost.length} characters; the ACM certificate this stack requests for it (route53HostedZoneId is set, idpCertificateArn is not) takes a domain name of at most ${ACM_DOMAIN_NAME_MAX} (ACM API Reference, RequestCertificate DomainName; RFC 5280 ub-common-name): use a shorter host, or give idpCertificateArn for a certificate whose name fits (e.g. a wildcard)`);
     }
     ignoredKeyProblems(c, add, present);
@@ -365,9 +373,6 @@ function workloadProblems(c: ConfigValues, region: string, add: (k: ConfigKey, m
     }
 }
 
-/** The longest DomainName ACM RequestCertificate takes. */
-const ACM_DOMAIN_NAME_MAX = 64;
-
 /** `NAME=value` entries by name, with the index each came from. */
 function envNames(entries: readonly string[] | undefined): { name: string; index: number }[] {
     return (entries ?? []).map((e, index) => ({ name: e.slice(0, e.indexOf("=")), index }));
@@ -386,12 +391,14 @@ function envKeyProblems(c: ConfigValues, add: (k: ConfigKey, message: string) =>
         const at = `idpEnv[${index}]` as ConfigKey;
         if (seen.has(name)) add(at, `sets ${show(name)} again (first in idpEnv[${seen.get(name)}]): a container gets each variable once (server-side apply refuses a name twice, kubernetes/kubernetes#121575); keep one entry`);
         else seen.set(name, index);
-        if (program.some((p) => p.name === name && p.valueFrom)) add(at, `sets ${show(name)}, which the program fills from the generated Secret (databaseMode inCluster): a plain value may not replace a password; remove the entry`);
+        const fixed = program.find((p) => p.name === name && isFixedEnv(p));
+        if (fixed) add(at, `sets ${show(name)}, which the program sets to the in-cluster datastore's ${fixed.valueFrom ? "generated password (from its Secret)" : "user, the one postgres is created with"} (databaseMode inCluster): another value would fail to log in; remove the entry`);
         if (secretNames.has(name)) add(at, `sets ${show(name)}, which idpSecretEnv sets too: give each variable once, in idpSecretEnv if it is secret`);
     }
     const programNames = program.map((p) => p.name);
     for (const { name, index } of envNames(c.idpSecretEnv)) {
-        if (programNames.includes(name)) add(`idpSecretEnv[${index}]` as ConfigKey, `names a variable the program sets in the container's env (one of ${programNames.join(", ")}), which takes precedence over the Secret, so the entry would be ignored; override a plain default with idpEnv`);
+        const set = program.find((p) => p.name === name);
+        if (set) add(`idpSecretEnv[${index}]` as ConfigKey, `names a variable the program sets in the container's env (one of ${programNames.join(", ")}), which takes precedence over the Secret, so the entry would be ignored; ${isFixedEnv(set) ? "this one is the in-cluster datastore's credential and cannot be replaced" : "give the value in idpEnv instead, which replaces the program's default"}`);
     }
 }
 
@@ -531,6 +538,11 @@ export function validateConfig(raw: Readonly<Record<string, string>>, stack: str
         if (!isSet(spec, text)) continue;
         if (spec.secret && !secrets.has(fullKey(name))) {
             problems.push({ key: fullKey(name), message: `is a secret but is stored in plain text: set it with \`pulumi config set --secret ${fullKey(name)}\` (--path for list entries) and remove the plain value` });
+            continue;
+        }
+        // Encrypting the plain-env list would protect nothing: its values become the Deployment's env.
+        if (name === "idpEnv" && secrets.has(fullKey(name))) {
+            problems.push({ key: fullKey(name), message: "is stored encrypted, but its values become plain env vars of the IdP Deployment (in the stack's state, preview diffs and `kubectl get`): put secret variables in idpSecretEnv, which goes only into a Kubernetes Secret, and keep idpEnv in plain text" });
             continue;
         }
         const { value, problem } = decode(spec.kind, text, isSecret(name));

@@ -78,7 +78,7 @@ export const nodeLabel = v.pipe(
 
 /** "key=value:Effect" or "key:Effect", as `kubectl taint` takes it. */
 export const nodeTaint = v.pipe(
-    matching(/^[^=:]+(=[^=:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, "is not a taint (expected key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute)"),
+    matching(/^[^=:]+(=[^=:]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/, "is not a taint (expected key=value:PreferNoSchedule or key:PreferNoSchedule; the Kubernetes effects are NoSchedule, PreferNoSchedule and NoExecute, and only PreferNoSchedule suits the only node group)"),
     v.check((s) => labelKey.test(s.split(/[=:]/)[0]), "has a taint key that is not a valid Kubernetes key"),
 );
 

@@ -116,12 +116,12 @@ function revealStandIns(key: string, value: unknown): { value: unknown; secure: 
  */
 function wrongTypeDetail(key: string, declaration: ConfigDeclaration, value: unknown): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const keys = require("../config/keys") as { keySpecOf: (fullKey: string) => KeySpec | undefined; expectedForm: (fullKey: string, entry?: { value: unknown }) => string | undefined };
+    const keys = require("../config/keys") as { keySpecOf: (fullKey: string) => KeySpec | undefined; expectedForm: (fullKey: string, entry?: { value: unknown; secret?: boolean }) => string | undefined };
     const secret = keys.keySpecOf(key)?.secret === true;
     const show = (v: unknown) => (secret || isSecure(v) ? "[secret]" : showValue(v));
     if (declaration.type === "array" && Array.isArray(value)) {
         const index = value.findIndex((e) => !(typeof e === "string" || isSecure(e)));
-        const form = keys.expectedForm(key, { value: value[index] });
+        const form = keys.expectedForm(key, { value: value[index], secret: secret || isSecure(value[index]) });
         return `entry ${key}[${index}] is ${show(value[index])}${form ? `; expected ${form}` : ""}`;
     }
     const form = keys.expectedForm(key);

@@ -12,7 +12,7 @@ import { exposeNginxIngress, nginxCertificateProblems } from "./exposures/nginxI
 import { exposeAlbIngress } from "./exposures/albIngress";
 import { exposeAlbGateway } from "./exposures/albGateway";
 import { NLB_SERVICE, exposeNlbService } from "./exposures/nlbService";
-import { planExposures } from "./exposures/plan";
+import { ACM_DOMAIN_NAME_MAX, planExposures, requestsAcmCertificate } from "./exposures/plan";
 import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, internalExposureProblems, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
@@ -377,6 +377,7 @@ export class IdpApplication extends pulumi.ComponentResource {
         // Internal load balancers are admitted by their subnets, which must not be the pods'.
         if (args.networkPolicies) problems.push(...internalExposureProblems(plans, args.networkPolicies));
         if (plans.some((p) => p.acmCertificate) && !args.certificateArn && !args.route53HostedZoneId) problems.push("the NLB/ALB needs certificateArn or route53HostedZoneId");
+        if (requestsAcmCertificate(plans, args) && args.host.length > ACM_DOMAIN_NAME_MAX) problems.push(`host ${JSON.stringify(args.host)} is ${args.host.length} characters; the ACM certificate requested for it takes at most ${ACM_DOMAIN_NAME_MAX} (RequestCertificate DomainName): give certificateArn, or a shorter host`);
         if (args.nlb && !args.loadBalancerController) problems.push("the NLB Service needs the load balancer controller");
         // Extra routes are the NGINX Ingress's; behind NetworkPolicies each names the pods it reaches.
         const routes = args.nginx?.extraRoutes ?? [];
@@ -480,8 +481,7 @@ export class IdpApplication extends pulumi.ComponentResource {
 
     /** The ACM certificate ARN for the NLB/ALB: given, or created and DNS-validated in the hosted zone. */
     private acmCertificate(name: string, args: IdpApplicationArgs, plans: readonly ExposurePlan[]): pulumi.Input<string> | undefined {
-        if (!plans.some((p) => p.acmCertificate) || args.certificateArn) return args.certificateArn;
-        if (!args.route53HostedZoneId) throw new Error(`${name}: the NLB/ALB needs certificateArn or route53HostedZoneId`);
+        if (!requestsAcmCertificate(plans, args) || !args.route53HostedZoneId) return args.certificateArn;
         const cert = new aws.acm.Certificate(`${name}-cert`, { domainName: args.host, validationMethod: "DNS", tags: args.tags }, { parent: this });
         const option = cert.domainValidationOptions[0];
         const record = new aws.route53.Record(`${name}-cert-validation`, {

@@ -212,11 +212,18 @@ export function programEnv(namespace: string, inClusterDatastores: boolean): Env
     ];
 }
 
-/** Names of the user's plain env that may not be given: those the program fills from a Secret. */
+/**
+ * Whether a program variable is fixed: the in-cluster datastores' credentials, which the program
+ * created them with (the generated passwords from their Secrets, and the user `idp` the postgres
+ * container is started as, POSTGRES_USER in datastores.ts): another value would fail to log in.
+ */
+export const isFixedEnv = (p: EnvVar): boolean => Boolean(p.valueFrom) || p.name === "SPRING_DATASOURCE_USERNAME";
+
+/** Names of the user's plain env that may not be given: the fixed ones. */
 export function envProblems(program: readonly EnvVar[], user: Readonly<Record<string, string>>): string[] {
     return Object.keys(user)
-        .filter((name) => program.some((p) => p.name === name && p.valueFrom))
-        .map((name) => `env ${name} is set by the program from a Secret (valueFrom); a plain value may not replace it`);
+        .filter((name) => program.some((p) => p.name === name && isFixedEnv(p)))
+        .map((name) => `env ${name} is set by the program to the in-cluster datastore's credentials (${program.find((p) => p.name === name)!.valueFrom ? "from its Secret" : "the user it was created with"}); another value would fail to log in`);
 }
 
 /**
@@ -228,7 +235,7 @@ export function envProblems(program: readonly EnvVar[], user: Readonly<Record<st
 export function containerEnv(program: readonly EnvVar[], user: Readonly<Record<string, string>>): EnvVar[] {
     const programNames = new Set(program.map((p) => p.name));
     return [
-        ...program.map((p) => (p.name in user && !p.valueFrom ? { name: p.name, value: user[p.name] } : p)),
+        ...program.map((p) => (p.name in user && !isFixedEnv(p) ? { name: p.name, value: user[p.name] } : p)),
         ...Object.entries(user).filter(([name]) => !programNames.has(name)).map(([name, value]) => ({ name, value })),
     ];
 }

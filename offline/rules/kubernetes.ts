@@ -159,10 +159,11 @@ function serviceViolations(spec: Obj, add: Add): void {
             names.add(p.name);
         }
         // ValidateService keys ports by port and protocol, node ports by nodePort and protocol.
-        const protocol = known(p.protocol) ? p.protocol : "TCP";
-        const twin = ports.findIndex((q, j) => j < i && q.port === p.port && (known(q.protocol) ? q.protocol : "TCP") === protocol);
+        const protocolOf = (q: Obj): string => (known(q.protocol) ? q.protocol : "TCP");
+        const protocol = protocolOf(p);
+        const twin = ports.findIndex((q, j) => j < i && q.port === p.port && protocolOf(q) === protocol);
         if (p.port !== undefined && twin >= 0) add(`spec.ports[${i}].port`, p.port, `port ${p.port}/${protocol} is also spec.ports[${twin}]: a Service may expose each port and protocol once`, `${CORE_VALIDATION} (ValidateService: Duplicate)`);
-        const nodeTwin = ports.findIndex((q, j) => j < i && q.nodePort !== undefined && q.nodePort === p.nodePort && (known(q.protocol) ? q.protocol : "TCP") === protocol);
+        const nodeTwin = ports.findIndex((q, j) => j < i && q.nodePort !== undefined && q.nodePort === p.nodePort && protocolOf(q) === protocol);
         if (p.nodePort !== undefined && nodeTwin >= 0) add(`spec.ports[${i}].nodePort`, p.nodePort, `node port ${p.nodePort}/${protocol} is also spec.ports[${nodeTwin}]`, `${CORE_VALIDATION} (ValidateService: Duplicate)`);
         if (known(p.targetPort) && !/^\d+$/.test(p.targetPort)) {
             const problem = portNameProblem(p.targetPort);

@@ -47,6 +47,11 @@ describe("config: loading and validating a stack", () => {
         assert.equal(c.existingVpcId, "vpc-0123456789abcdef0");
     });
 
+    it("accepts /28 existing public and intra subnets when no ALB uses them (an NLB and the control plane need a /28)", () => {
+        const c = validated(stackConfig("dev", { ...EXISTING_VPC_OVERRIDES, "idp-eks:existingPublicSubnetCidrs": ["10.10.224.0/28", "10.10.224.16/28"], "idp-eks:existingIntraSubnetCidrs": ["10.10.192.0/28", "10.10.192.16/28"] }), "dev");
+        assert.equal(c.idpIngress, "nginx");
+    });
+
     for (const bad of BAD_CONFIG_CASES) {
         it(`rejects ${bad.rule}, naming ${bad.key}`, () => {
             const error = problemsFor(bad.overrides);
@@ -95,6 +100,16 @@ describe("config: loading and validating a stack", () => {
             assert.match(e.message, /idp-eks:existingPublicSubnetCidrs\[0\]: "10\.10\.224\.0\/22" is not inside vpcCidr \[secret\]/);
             assert.match(e.message, /idp-eks:clusterName: \[secret\] is \d+ characters/);
             assert.doesNotMatch(e.message, /hunter2|hunter3|10\.99\.0\.0/);
+            return true;
+        });
+    });
+
+    it("refuses idpEnv stored encrypted, without showing it: its values would be the Deployment's plain env", () => {
+        const config = stackConfig("dev", { "idp-eks:idpEnv": ["API_TOKEN=hunter2"] });
+        assert.throws(() => validateConfig(config.values, "dev", [...config.secretKeys, "idp-eks:idpEnv"]), (e: ConfigError) => {
+            assert.deepEqual(e.problems.map((p) => p.key), ["idp-eks:idpEnv"]);
+            assert.match(e.message, /is stored encrypted, but its values become plain env vars .*put secret variables in idpSecretEnv/);
+            assert.doesNotMatch(e.message, /hunter2/);
             return true;
         });
     });

@@ -66,6 +66,15 @@ describe("mocked cloud: stack config as the CLI hands it to the program", () => 
         });
     });
 
+    it("never quotes a secret key's value back in the hint for a map entry written instead of NAME=value", () => {
+        const root = project({ ...devStack(), "idp-eks:idpSecretEnv": [{ DB_PASSWORD: "hunter2" }] });
+        assert.throws(() => readStackConfig("test", root), (e: Error) => {
+            assert.match(e.message, /entry idp-eks:idpSecretEnv\[0\] is \[secret\]; expected NAME=value text \(set it encrypted: pulumi config set --secret --path 'idp-eks:idpSecretEnv\[i\]' 'DB_PASSWORD=\.\.\.'\)/);
+            assert.doesNotMatch(e.message, /hunter2/);
+            return true;
+        });
+    });
+
     it("refuses a secret list with an entry in plain text (the program cannot tell which entries were secure)", () => {
         const root = project({ ...devStack(), "idp-eks:idpSecretEnv": [{ secure: "v1:AAAA" }, "DB_PASSWORD=hunter2"] });
         assert.throws(() => readStackConfig("test", root), (e: Error) => {

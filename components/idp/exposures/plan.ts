@@ -37,3 +37,14 @@ export function planExposures(c: ExposureChoice): ExposurePlan[] {
     if (c.nlb) plans.push(planNlbService(c.nlb.scheme, c.nlb.sourceRanges));
     return plans;
 }
+
+/** ACM RequestCertificate DomainName: at most 64 characters (the certificate's common name, RFC 5280 ub-common-name). */
+export const ACM_DOMAIN_NAME_MAX = 64;
+
+/**
+ * Whether the IdP requests its own ACM certificate: a chosen exposure terminates TLS on an AWS load
+ * balancer, no certificate is given, and the hosted zone can validate a new one.
+ */
+export function requestsAcmCertificate(plans: readonly ExposurePlan[], given: { certificateArn?: unknown; route53HostedZoneId?: unknown }): boolean {
+    return plans.some((p) => p.acmCertificate) && !given.certificateArn && !!given.route53HostedZoneId;
+}

@@ -162,11 +162,11 @@ describe("idp: workload", () => {
     // README suggests overriding the datasource URL (sslmode=verify-full), so idpEnv replaces a default.
     it("an idpEnv entry replaces the program's default of that name: one entry per name, in a fixed order", async () => {
         const url = "jdbc:postgresql://idp.cluster-example.us-east-1.rds.amazonaws.com:5432/idp?sslmode=verify-full";
-        const { resources } = await evaluateStack("dev", { "idp-eks:idpEnv": ["LOG_LEVEL=debug", `SPRING_DATASOURCE_URL=${url}`, "SPRING_DATASOURCE_USERNAME=app"] });
+        const { resources } = await evaluateStack("dev", { "idp-eks:idpEnv": ["LOG_LEVEL=debug", `SPRING_DATASOURCE_URL=${url}`] });
         const env = obj(only(resources, "kubernetes:apps/v1:Deployment", "-idp-deployment")).spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
         assert.deepEqual(env.map((e) => e.name), ["SPRING_DATASOURCE_URL", "SPRING_DATA_REDIS_HOST", "SPRING_DATASOURCE_USERNAME", "SPRING_DATASOURCE_PASSWORD", "SPRING_DATA_REDIS_PASSWORD", "LOG_LEVEL"]);
         assert.equal(env[0].value, url);
-        assert.equal(env[2].value, "app");
+        assert.equal(env[2].value, "idp");
         assert.deepEqual(env[3].valueFrom, { secretKeyRef: { name: "postgres-credentials", key: "password" } });
     });
 
@@ -174,7 +174,11 @@ describe("idp: workload", () => {
         const program = programEnv("idp-system", true);
         const env = containerEnv(program, { SPRING_DATA_REDIS_PASSWORD: "plain", A: "1" });
         assert.deepEqual(env.filter((e) => e.name === "SPRING_DATA_REDIS_PASSWORD"), [program[4]]);
-        assert.deepEqual(envProblems(program, { SPRING_DATA_REDIS_PASSWORD: "plain" }), ["env SPRING_DATA_REDIS_PASSWORD is set by the program from a Secret (valueFrom); a plain value may not replace it"]);
+        assert.match(envProblems(program, { SPRING_DATA_REDIS_PASSWORD: "plain" }).join(), /SPRING_DATA_REDIS_PASSWORD .*from its Secret/);
+        // postgres is created with the user idp (POSTGRES_USER): another user name cannot log in.
+        assert.match(envProblems(program, { SPRING_DATASOURCE_USERNAME: "app" }).join(), /SPRING_DATASOURCE_USERNAME .*the user it was created with/);
+        assert.deepEqual(containerEnv(program, { SPRING_DATASOURCE_USERNAME: "app" }).find((e) => e.name === "SPRING_DATASOURCE_USERNAME"), { name: "SPRING_DATASOURCE_USERNAME", value: "idp" });
+        assert.deepEqual(envProblems(programEnv("idp-system", false), { SPRING_DATASOURCE_USERNAME: "app" }), [], "external datastores: the user is yours");
         assert.deepEqual(envProblems(programEnv("idp-system", false), { SPRING_DATA_REDIS_PASSWORD: "x" }), []);
     });
 
