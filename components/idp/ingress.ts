@@ -35,16 +35,41 @@ const showLabels = (labels: Record<string, string>) => Object.entries(labels).ma
 /** How an extra route is written, for messages. */
 export const ROUTE_FORM = "/path=service:port, followed by ' -> key=value[,key=value]:containerPort' naming the Service's pods, e.g. /api=idp-api:80 -> app=idp-api:8081";
 
+/**
+ * What the API server refuses in a pathType Prefix or Exact path: kubernetes
+ * pkg/apis/networking/validation, validateHTTPIngressPath (invalidPathSequences, invalidPathSuffixes).
+ */
+const API_SERVER_PATH_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"] as const;
+const API_SERVER_PATH_SUFFIXES = ["/..", "/."] as const;
+
+/**
+ * ingress-nginx's strict path validation for pathType Prefix and Exact (`strict-validate-path-type`,
+ * on by default), as in the pinned controller v1.15.1 (chart 4.15.1):
+ * internal/ingress/inspector/rules.go `validPathType = (?i)^/[[:alnum:]._\-/]*$`, where
+ * `[[:alnum:]]` is ASCII letters and digits ('.' allowed again by kubernetes/ingress-nginx#13798).
+ */
+const NGINX_STRICT_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+
+/** Every rule a Prefix path breaks: the API server's, then ingress-nginx's admission webhook's. Pure. */
+function prefixPathProblems(path: string): string[] {
+    const shown = JSON.stringify(path);
+    return [
+        ...API_SERVER_PATH_SEQUENCES.filter((seq) => path.includes(seq)).map((seq) => `has path ${shown}, which contains '${seq}' (the API server refuses it with pathType Prefix)`),
+        ...API_SERVER_PATH_SUFFIXES.filter((suffix) => path.endsWith(suffix)).map((suffix) => `has path ${shown}, which ends with '${suffix}' (the API server refuses it with pathType Prefix)`),
+        ...(NGINX_STRICT_PATH.test(path) ? [] : [`has path ${shown}: with pathType Prefix ingress-nginx's admission webhook (strict path validation) accepts only letters, digits, '.', '_', '-' and '/'`]),
+    ];
+}
+
 const portProblem = (text: string, what: string): string | undefined =>
     /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 ? undefined : `${what} ${JSON.stringify(text)}, which is not a port (expected 1-65535)`;
 
 /**
  * One extra route, `/path=service:port[ -> key=value[,key=value]:containerPort]`, e.g.
  * `/api=idp-api:80 -> app=idp-api:8081`: every problem with it, or the route. The path is what the
- * API server and ingress-nginx's admission webhook accept for pathType Prefix (strict path
- * validation: letters, digits, '/', '_' and '-' only; no '//'), the service a DNS-1035 label (a
- * Service name), its port a number or a port name, the pods part a label selector and a port number.
- * Pure.
+ * API server accepts for pathType Prefix (no '//', '/./', '/../', '%2f' or '%2F'; not ending in '/.'
+ * or '/..') and ingress-nginx's admission webhook too (strict path validation: letters, digits, '.',
+ * '_', '-' and '/' only), the service a DNS-1035 label (a Service name), its port a number or a port
+ * name, the pods part a label selector and a port number. Pure.
  */
 export function parseRoute(text: string): { route?: Route; problems: string[] } {
     const [front, backendText, ...rest] = text.trim().split(/\s+->\s+/);
@@ -55,8 +80,7 @@ export function parseRoute(text: string): { route?: Route; problems: string[] } 
     const problems: string[] = [];
     if (!path.startsWith("/")) problems.push(`has path ${JSON.stringify(path)}, which does not start with '/'`);
     else if (path === "/") problems.push("routes path /, which is the IdP's own route (every path not listed goes to it)");
-    else if (!/^\/[A-Za-z0-9_/-]*$/.test(path)) problems.push(`has path ${JSON.stringify(path)}: with pathType Prefix ingress-nginx's admission webhook accepts only letters, digits, '/', '_' and '-'`);
-    else if (path.includes("//")) problems.push(`has path ${JSON.stringify(path)}, which contains '//' (the API server refuses it)`);
+    else problems.push(...prefixPathProblems(path));
     const serviceProblem = dns1035LabelProblem(service);
     if (serviceProblem) problems.push(`has service ${JSON.stringify(service)}, which ${serviceProblem}`);
     if (/^\d+$/.test(port)) {

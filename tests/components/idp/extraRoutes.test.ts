@@ -27,14 +27,38 @@ describe("idp: extra NGINX routes are parsed as the API server and ingress-nginx
         assert.deepEqual(route("/v1/users_x=users:8080 -> app.kubernetes.io/name=users,tier=api:8080").backend, { podLabels: { "app.kubernetes.io/name": "users", tier: "api" }, port: 8080 });
     });
 
+    it("accepts '.' in a path, as ingress-nginx v1.15.1's strict path validation does (validPathType, kubernetes/ingress-nginx#13798)", () => {
+        assert.equal(route("/.well-known/x=idp-api:80").path, "/.well-known/x");
+        assert.equal(route("/v1.0=idp-api:80 -> app=idp-api:8081").path, "/v1.0");
+        assert.equal(route("/a.../b=idp-api:80").path, "/a.../b");
+    });
+
+    it("stack config takes those paths: /.well-known/x and /v1.0", async () => {
+        const a = await attemptEvaluation({ stack: "dev", config: stackConfig("dev", { "idp-eks:idpExtraRoutes": ["/.well-known/x=idp-api:80 -> app=idp-api:8081", "/v1.0=idp-api:80 -> app=idp-api:8081"] }), program: () => {
+            assert.deepEqual(loadConfig().idpExtraRoutes.map((r) => r.path), ["/.well-known/x", "/v1.0"]);
+        } });
+        assert.equal(a.error, undefined);
+    });
+
     it("refuses a malformed entry, saying which part is wrong and what was expected", () => {
         const cases: [string, RegExp][] = [
             ["api=idp-api:80", /path "api", which does not start with '\/'/],
             ["/=idp-api:80", /path \/, which is the IdP's own route/],
-            // ingress-nginx's admission webhook (strict path validation) refuses these with pathType Prefix.
-            ["/api.v1=idp-api:80", /only letters, digits, '\/', '_' and '-'/],
-            ["/(.*)=idp-api:80", /only letters, digits/],
-            ["/api//v1=idp-api:80", /contains '\/\/'/],
+            // ingress-nginx's admission webhook (strict path validation, controller v1.15.1 validPathType
+            // `(?i)^/[[:alnum:]._\-/]*$`) refuses these with pathType Prefix.
+            ["/(.*)=idp-api:80", /only letters, digits, '\.', '_', '-' and '\/'/],
+            ["/api v1=idp-api:80", /is not a route/],
+            ["/api~v1=idp-api:80", /only letters, digits/],
+            // The API server refuses these for pathType Prefix and Exact (kubernetes
+            // pkg/apis/networking/validation: invalidPathSequences, invalidPathSuffixes).
+            ["/api//v1=idp-api:80", /contains '\/\/' \(the API server refuses it/],
+            ["/a/../b=idp-api:80", /path "\/a\/..\/b", which contains '\/..\/' \(the API server refuses it/],
+            ["/a/./b=idp-api:80", /path "\/a\/.\/b", which contains '\/.\/'/],
+            ["/a/..=idp-api:80", /path "\/a\/..", which ends with '\/..'/],
+            ["/a/.=idp-api:80", /path "\/a\/.", which ends with '\/.'/],
+            ["/a%2fb=idp-api:80", /path "\/a%2fb", which contains '%2f' \(the API server refuses it/],
+            ["/a%2Fb=idp-api:80", /which contains '%2F'/],
+            ["/a%2fb=idp-api:80", /only letters, digits/],
             // A Service name is a DNS-1035 label: it starts with a letter.
             ["/api=1api:80", /service "1api", which must be a DNS-1035 label/],
             ["/api=Idp-Api:80", /DNS-1035 label/],
