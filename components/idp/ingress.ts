@@ -32,6 +32,10 @@ export interface Route {
 /** Labels as written in a route: key=value[,key=value]. */
 const showLabels = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
 
+/** Two label sets are one selector when they have the same keys with the same values, in any order. */
+const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => Object.prototype.hasOwnProperty.call(b, k) && b[k] === v);
+
 /** How an extra route is written, for messages. */
 export const ROUTE_FORM = "/path=service:port, followed by ' -> key=value[,key=value]:containerPort' naming the Service's pods, e.g. /api=idp-api:80 -> app=idp-api:8081";
 
@@ -147,7 +151,7 @@ export function routeProblems(routes: readonly Route[], o: { policiesFrom?: stri
         if (samePath < index) out.push({ index, message: `routes path ${r.path}, which entry ${samePath} routes already (${routes[samePath].path})` });
         const sameService = routes.findIndex((o) => o.service === r.service && o.backend && r.backend);
         const other = routes[sameService]?.backend;
-        if (other && r.backend && sameService < index && showLabels(other.podLabels) !== showLabels(r.backend.podLabels)) {
+        if (other && r.backend && sameService < index && !sameLabels(other.podLabels, r.backend.podLabels)) {
             out.push({ index, message: `gives Service ${r.service} the pods ${showLabels(r.backend.podLabels)}, but entry ${sameService} gives it ${showLabels(other.podLabels)} (a Service has one selector)` });
         }
         if (r.backend) {

@@ -83,6 +83,10 @@ describe("idp: extra NGINX routes are parsed as the API server and ingress-nginx
         // Prefix matching ignores a trailing '/' (Kubernetes Ingress pathType Prefix).
         assert.deepEqual(at([API_ROUTE, "/api/=idp-api:80 -> app=idp-api:8081"]), ["1: routes path /api/, which entry 0 routes already (/api)"]);
         assert.match(at([API_ROUTE, "/docs=idp-api:80 -> app=other:8081"]).join(), /1: gives Service idp-api the pods app=other, but entry 0 gives it app=idp-api/);
+        // Labels are a set of key=value pairs: their order in the entry does not matter.
+        assert.deepEqual(at(["/api=idp-api:80 -> app=a,tier=b:8081", "/docs=idp-api:80 -> tier=b,app=a:8081"]), []);
+        assert.match(at(["/api=idp-api:80 -> app=a,tier=b:8081", "/docs=idp-api:80 -> app=a:8081"]).join(), /1: gives Service idp-api the pods app=a, but entry 0 gives it app=a,tier=b/);
+        assert.match(at(["/api=idp-api:80 -> app=a:8081", "/docs=idp-api:80 -> app=a,tier=b:8081"]).join(), /1: gives Service idp-api the pods app=a,tier=b, but entry 0 gives it app=a/);
         assert.match(at(["/x=idp-server:80 -> app=idp-server:9090"]).join(), /selects the IdP's pods with app=idp-server: the route's NetworkPolicy would open port 9090 on them/);
         assert.match(at(["/x=db:5432 -> app.kubernetes.io/part-of=idp:5432"]).join(), /selects the IdP's pods/);
         assert.match(at(["/x=db:5432 -> app=postgres:5432"]).join(), /selects the postgres pods/);
