@@ -2,6 +2,7 @@
 import { IDP_LABELS, IDP_NAME } from "./workload";
 import { datastorePodLabels } from "./datastores";
 import { SOLVER_LABELS } from "../networkPolicy/generator";
+import { selectorMatches } from "../networkPolicy/evaluator";
 import { dns1035LabelProblem, labelValueProblem, portNameProblem, qualifiedNameProblem } from "../kubernetesNames";
 import { ALB_INGRESS_VALIDATION_LABELS } from "../addons/loadBalancerController/index";
 
@@ -134,8 +135,6 @@ export const NAMESPACE_PODS: readonly { what: string; labels: Record<string, str
     { what: "cert-manager's HTTP-01 solver pods", labels: SOLVER_LABELS },
 ];
 
-const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
-
 /**
  * Problems of a list of extra routes, each with the entry's index: two entries on one path (Prefix
  * paths match the same requests with or without a trailing '/'), a Service given two sets of pods
@@ -156,7 +155,8 @@ export function routeProblems(routes: readonly Route[], o: { policiesFrom?: stri
         }
         if (r.backend) {
             for (const pods of NAMESPACE_PODS) {
-                if (selects(r.backend.podLabels, pods.labels)) out.push({ index, message: `selects ${pods.what} with ${showLabels(r.backend.podLabels)}: the route's NetworkPolicy would open port ${r.backend.port} on them; name the labels of the Service's own pods` });
+                // The route's NetworkPolicy selects its pods with matchLabels: the evaluator's own matching.
+                if (selectorMatches({ matchLabels: r.backend.podLabels }, pods.labels)) out.push({ index, message: `selects ${pods.what} with ${showLabels(r.backend.podLabels)}: the route's NetworkPolicy would open port ${r.backend.port} on them; name the labels of the Service's own pods` });
             }
         } else if (o.policiesFrom) {
             out.push({ index, message: `names no backend pods, and the NetworkPolicies of ${o.policiesFrom} let the ingress-nginx controller reach only pods they name, on the pods' own port: write it as ${ROUTE_FORM}` });
