@@ -4,7 +4,8 @@ import { IdpApplication, IngressKind, Route, parseRoute, routeProblems } from ".
 import { nginxUpstreams } from "../../../components/platform";
 import { INGRESS_NGINX_PODS } from "../../../components/networkPolicy/addons";
 import { ClusterState, NetworkPolicy, Pod, evaluate } from "../../../components/networkPolicy/evaluator";
-import { loadConfig, platformArgs } from "../../../config";
+import { ConfigError, configKeys, loadConfig, platformArgs, validateConfig } from "../../../config";
+import { networkPolicySettings } from "../../../config/platformConfig";
 import { attemptEvaluation } from "../../../offline/mockCloud";
 import { Overrides, evaluateStack, ofType, stackConfig } from "../../harness";
 
@@ -184,5 +185,37 @@ describe("idp: the IdpApplication component refuses extra routes it cannot carry
         assert.ok(policy, "a policy for the route's pods");
         assert.deepEqual((policy.inputs.spec as { podSelector: unknown }).podSelector, { matchLabels: { app: "idp-api" } });
         assert.deepEqual((policy.inputs.spec as { ingress: { ports: unknown }[] }).ingress.map((r) => r.ports), [[{ protocol: "TCP", port: 8081 }]]);
+    });
+});
+
+describe("config: an extra route must name its pods exactly where the stack makes NetworkPolicies", () => {
+    const combos = [false, true].flatMap((idp) => [false, true].flatMap((addon) => [false, true].map((enforcement) => ({ idp, addon, enforcement }))));
+    const settings = (c: { idp: boolean; addon: boolean; enforcement: boolean }) => ({ "idp-eks:idpNetworkPolicies": c.idp, "idp-eks:addonNetworkPolicies": c.addon, "idp-eks:networkPolicyEnforcement": c.enforcement });
+    const problemKeys = (overrides: Overrides) => {
+        try {
+            validateConfig(stackConfig("dev", overrides).values, "dev", []);
+            return [];
+        } catch (e) {
+            assert.ok(e instanceof ConfigError, String(e));
+            return e.problems.map((p) => p.key);
+        }
+    };
+
+    it("one pure helper says which policies are made: the IdP namespace's with idpNetworkPolicies, the add-ons' with addonNetworkPolicies and networkPolicyEnforcement", () => {
+        for (const c of combos) {
+            assert.deepEqual(networkPolicySettings({ idpNetworkPolicies: c.idp, addonNetworkPolicies: c.addon, networkPolicyEnforcement: c.enforcement }), { idp: c.idp, addons: c.addon && c.enforcement }, JSON.stringify(c));
+        }
+    });
+
+    it("a route without its pods is refused on idp-eks:idpExtraRoutes[0] exactly when the helper says policies are made", () => {
+        for (const c of combos) {
+            const made = networkPolicySettings({ idpNetworkPolicies: c.idp, addonNetworkPolicies: c.addon, networkPolicyEnforcement: c.enforcement });
+            const refused = problemKeys({ ...settings(c), "idp-eks:idpExtraRoutes": ["/api=idp-api:80"] }).includes("idp-eks:idpExtraRoutes[0]");
+            assert.equal(refused, made.idp || made.addons, JSON.stringify(c));
+        }
+    });
+
+    it("the key's description (and so Pulumi.yaml's and the README's) states that condition", () => {
+        assert.match(configKeys.idpExtraRoutes.description, /the pods part may be left out only when idpNetworkPolicies is off and addonNetworkPolicies or networkPolicyEnforcement is off\)/);
     });
 });
