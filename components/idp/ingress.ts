@@ -189,7 +189,14 @@ export function routeUpstreams(routes: readonly Route[]): RouteUpstream[] {
 /** Why a route's upstream is allowed, for the policies' annotations. */
 export const routeUpstreamWhy = (u: RouteUpstream) => `extra route${u.paths.length > 1 ? "s" : ""} ${u.paths.join(", ")} to Service ${u.service}: its pods ${showLabels(u.podLabels)} on container port ${u.port}`;
 
-/** Annotation on the NGINX Ingress recording each extra route's pods and port (what its NetworkPolicies admit). */
+/**
+ * Annotation on the NGINX Ingress recording each extra route's pods and container port (what its
+ * NetworkPolicies admit). It is there mainly for the offline reachability model
+ * (offline/clusterModel.ts, ingressRouteBackends): the Ingress itself names only `service:port`, and
+ * the model reads the route's pods from here rather than from the policies under test. Nothing in
+ * the cluster reads it; it also tells an operator reading the Ingress which pods and port each
+ * route expects. Keep it.
+ */
 export const ROUTE_BACKENDS_ANNOTATION = "idp-eks.io/route-backends";
 
 function rule(host: string, routes: Route[]) {
@@ -228,6 +235,7 @@ export function nginxIngress(namespace: string, a: NginxIngressArgs) {
             annotations: {
                 "nginx.ingress.kubernetes.io/proxy-body-size": a.proxyBodySize,
                 "nginx.ingress.kubernetes.io/proxy-read-timeout": String(a.proxyReadTimeoutSeconds),
+                // For the offline reachability model, and for operators (ROUTE_BACKENDS_ANNOTATION).
                 ...(a.extraRoutes.some((r) => r.backend)
                     ? { [ROUTE_BACKENDS_ANNOTATION]: JSON.stringify(a.extraRoutes.flatMap((r) => (r.backend ? [{ path: r.path, service: r.service, podLabels: r.backend.podLabels, port: r.backend.port }] : []))) }
                     : {}),
