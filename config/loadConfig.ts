@@ -16,6 +16,7 @@ import { DatabaseMode, IngressKind } from "../components/idp/types";
 import { formatRoute, routeProblems } from "../components/idp/ingress";
 import { duplicateServicePorts, idpServicePorts, isFixedEnv, namespaceProblem, programEnv } from "../components/idp/workload";
 import { ACM_DOMAIN_NAME_MAX, planExposures, requestsAcmCertificate } from "../components/idp/exposures/plan";
+import { networkPolicySettings } from "./platformConfig";
 import { CERT_MANAGER_NAMESPACE } from "../components/addons/certManager";
 import { INGRESS_NGINX_NAMESPACE } from "../components/addons/ingressNginx";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../components/idp/dns";
@@ -429,8 +430,9 @@ function extraRouteProblems(c: ConfigValues, add: (k: ConfigKey, message: string
         add("idpExtraRoutes", `is only used when idpIngress is nginx (idpIngress is ${c.idpIngress}: ${c.idpIngress === IngressKind.None ? "there is no Ingress" : "the ALB sends every path to the IdP"}); remove it or set idpIngress: nginx`);
         return;
     }
-    // The same settings platformArgs turns into the IdP's and the add-ons' policies.
-    const policies = [...(c.idpNetworkPolicies ? ["idpNetworkPolicies"] : []), ...(c.addonNetworkPolicies && c.networkPolicyEnforcement ? ["addonNetworkPolicies"] : [])];
+    // The policies platformArgs makes, from the same helper.
+    const made = networkPolicySettings(c);
+    const policies = [...(made.idp ? ["idpNetworkPolicies"] : []), ...(made.addons ? ["addonNetworkPolicies"] : [])];
     for (const { index, message } of routeProblems(c.idpExtraRoutes, { policiesFrom: policies.length ? policies.join(" and ") : undefined })) {
         add(`idpExtraRoutes[${index}]` as ConfigKey, `${show(formatRoute(c.idpExtraRoutes[index]))} ${message}`);
     }

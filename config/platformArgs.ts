@@ -3,7 +3,7 @@
 import { IdpPlatformArgs } from "../components/platform";
 import { parseLabels, parseTaints } from "../components/cluster/nodeGroup";
 import { SubnetLayout, VpcMode } from "../components/network/types";
-import type { PlatformConfig } from "./platformConfig";
+import { PlatformConfig, networkPolicySettings } from "./platformConfig";
 import { subnetCidrs } from "./subnets";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseMode } from "../components/idp/types";
@@ -12,6 +12,7 @@ import { parseEnv } from "../components/idp";
 import { KUBE_DNS } from "../components/idp/trafficIntent";
 
 export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
+    const policies = networkPolicySettings(c);
     return {
         region: c.region,
         addons: {
@@ -21,7 +22,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
                 ? { chartVersion: c.certManagerVersion, acmeEmail: c.acmeEmail, solver: c.acmeSolver, hostedZoneId: c.route53HostedZoneId }
                 : undefined,
             ingressNginx: c.ingressNginx ? { chartVersion: c.ingressNginxVersion, scheme: c.ingressNginxScheme } : undefined,
-            networkPolicies: c.addonNetworkPolicies && c.networkPolicyEnforcement ? {
+            networkPolicies: policies.addons ? {
                 vpcCidr: c.vpcCidr,
                 subnets: subnetCidrs(c),
                 publicEndpointOnly: c.endpointPublicAccess && !c.endpointPrivateAccess,
@@ -56,7 +57,7 @@ export function platformArgs(c: PlatformConfig): IdpPlatformArgs {
             alb: { scheme: c.idpAlbScheme, groupName: c.idpAlbGroupName, gatewaySourceRanges: c.idpGatewaySourceRanges },
             certificateArn: c.idpCertificateArn,
             route53HostedZoneId: c.route53HostedZoneId,
-            networkPolicies: c.idpNetworkPolicies ? {
+            networkPolicies: policies.idp ? {
                 enforced: c.networkPolicyEnforcement,
                 vpcCidr: c.vpcCidr,
                 ...subnetCidrs(c),

@@ -2,6 +2,7 @@
 import { IDP_LABELS, IDP_NAME } from "./workload";
 import { datastorePodLabels } from "./datastores";
 import { SOLVER_LABELS } from "../networkPolicy/generator";
+import { selectorMatches } from "../networkPolicy/evaluator";
 import { dns1035LabelProblem, labelValueProblem, portNameProblem, qualifiedNameProblem } from "../kubernetesNames";
 import { ALB_INGRESS_VALIDATION_LABELS } from "../addons/loadBalancerController/index";
 
@@ -32,8 +33,37 @@ export interface Route {
 /** Labels as written in a route: key=value[,key=value]. */
 const showLabels = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
 
+/** Two label sets are one selector when they have the same keys with the same values, in any order. */
+const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>
+    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => Object.prototype.hasOwnProperty.call(b, k) && b[k] === v);
+
 /** How an extra route is written, for messages. */
 export const ROUTE_FORM = "/path=service:port, followed by ' -> key=value[,key=value]:containerPort' naming the Service's pods, e.g. /api=idp-api:80 -> app=idp-api:8081";
+
+/**
+ * What the API server refuses in a pathType Prefix or Exact path: kubernetes
+ * pkg/apis/networking/validation, validateHTTPIngressPath (invalidPathSequences, invalidPathSuffixes).
+ */
+const API_SERVER_PATH_SEQUENCES = ["//", "/./", "/../", "%2f", "%2F"] as const;
+const API_SERVER_PATH_SUFFIXES = ["/..", "/."] as const;
+
+/**
+ * ingress-nginx's strict path validation for pathType Prefix and Exact (`strict-validate-path-type`,
+ * on by default), as in the pinned controller v1.15.1 (chart 4.15.1):
+ * internal/ingress/inspector/rules.go `validPathType = (?i)^/[[:alnum:]._\-/]*$`, where
+ * `[[:alnum:]]` is ASCII letters and digits ('.' allowed again by kubernetes/ingress-nginx#13798).
+ */
+const NGINX_STRICT_PATH = /^\/[A-Za-z0-9._\/-]*$/;
+
+/** Every rule a Prefix path breaks: the API server's, then ingress-nginx's admission webhook's. Pure. */
+function prefixPathProblems(path: string): string[] {
+    const shown = JSON.stringify(path);
+    return [
+        ...API_SERVER_PATH_SEQUENCES.filter((seq) => path.includes(seq)).map((seq) => `has path ${shown}, which contains '${seq}' (the API server refuses it with pathType Prefix)`),
+        ...API_SERVER_PATH_SUFFIXES.filter((suffix) => path.endsWith(suffix)).map((suffix) => `has path ${shown}, which ends with '${suffix}' (the API server refuses it with pathType Prefix)`),
+        ...(NGINX_STRICT_PATH.test(path) ? [] : [`has path ${shown}: with pathType Prefix ingress-nginx's admission webhook (strict path validation) accepts only letters, digits, '.', '_', '-' and '/'`]),
+    ];
+}
 
 const portProblem = (text: string, what: string): string | undefined =>
     /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= 65535 ? undefined : `${what} ${JSON.stringify(text)}, which is not a port (expected 1-65535)`;
@@ -41,10 +71,10 @@ const portProblem = (text: string, what: string): string | undefined =>
 /**
  * One extra route, `/path=service:port[ -> key=value[,key=value]:containerPort]`, e.g.
  * `/api=idp-api:80 -> app=idp-api:8081`: every problem with it, or the route. The path is what the
- * API server and ingress-nginx's admission webhook accept for pathType Prefix (strict path
- * validation: letters, digits, '/', '_' and '-' only; no '//'), the service a DNS-1035 label (a
- * Service name), its port a number or a port name, the pods part a label selector and a port number.
- * Pure.
+ * API server accepts for pathType Prefix (no '//', '/./', '/../', '%2f' or '%2F'; not ending in '/.'
+ * or '/..') and ingress-nginx's admission webhook too (strict path validation: letters, digits, '.',
+ * '_', '-' and '/' only), the service a DNS-1035 label (a Service name), its port a number or a port
+ * name, the pods part a label selector and a port number. Pure.
  */
 export function parseRoute(text: string): { route?: Route; problems: string[] } {
     const [front, backendText, ...rest] = text.trim().split(/\s+->\s+/);
@@ -55,8 +85,7 @@ export function parseRoute(text: string): { route?: Route; problems: string[] } 
     const problems: string[] = [];
     if (!path.startsWith("/")) problems.push(`has path ${JSON.stringify(path)}, which does not start with '/'`);
     else if (path === "/") problems.push("routes path /, which is the IdP's own route (every path not listed goes to it)");
-    else if (!/^\/[A-Za-z0-9_/-]*$/.test(path)) problems.push(`has path ${JSON.stringify(path)}: with pathType Prefix ingress-nginx's admission webhook accepts only letters, digits, '/', '_' and '-'`);
-    else if (path.includes("//")) problems.push(`has path ${JSON.stringify(path)}, which contains '//' (the API server refuses it)`);
+    else problems.push(...prefixPathProblems(path));
     const serviceProblem = dns1035LabelProblem(service);
     if (serviceProblem) problems.push(`has service ${JSON.stringify(service)}, which ${serviceProblem}`);
     if (/^\d+$/.test(port)) {
@@ -106,8 +135,6 @@ export const NAMESPACE_PODS: readonly { what: string; labels: Record<string, str
     { what: "cert-manager's HTTP-01 solver pods", labels: SOLVER_LABELS },
 ];
 
-const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
-
 /**
  * Problems of a list of extra routes, each with the entry's index: two entries on one path (Prefix
  * paths match the same requests with or without a trailing '/'), a Service given two sets of pods
@@ -123,12 +150,13 @@ export function routeProblems(routes: readonly Route[], o: { policiesFrom?: stri
         if (samePath < index) out.push({ index, message: `routes path ${r.path}, which entry ${samePath} routes already (${routes[samePath].path})` });
         const sameService = routes.findIndex((o) => o.service === r.service && o.backend && r.backend);
         const other = routes[sameService]?.backend;
-        if (other && r.backend && sameService < index && showLabels(other.podLabels) !== showLabels(r.backend.podLabels)) {
+        if (other && r.backend && sameService < index && !sameLabels(other.podLabels, r.backend.podLabels)) {
             out.push({ index, message: `gives Service ${r.service} the pods ${showLabels(r.backend.podLabels)}, but entry ${sameService} gives it ${showLabels(other.podLabels)} (a Service has one selector)` });
         }
         if (r.backend) {
             for (const pods of NAMESPACE_PODS) {
-                if (selects(r.backend.podLabels, pods.labels)) out.push({ index, message: `selects ${pods.what} with ${showLabels(r.backend.podLabels)}: the route's NetworkPolicy would open port ${r.backend.port} on them; name the labels of the Service's own pods` });
+                // The route's NetworkPolicy selects its pods with matchLabels: the evaluator's own matching.
+                if (selectorMatches({ matchLabels: r.backend.podLabels }, pods.labels)) out.push({ index, message: `selects ${pods.what} with ${showLabels(r.backend.podLabels)}: the route's NetworkPolicy would open port ${r.backend.port} on them; name the labels of the Service's own pods` });
             }
         } else if (o.policiesFrom) {
             out.push({ index, message: `names no backend pods, and the NetworkPolicies of ${o.policiesFrom} let the ingress-nginx controller reach only pods they name, on the pods' own port: write it as ${ROUTE_FORM}` });
@@ -161,7 +189,14 @@ export function routeUpstreams(routes: readonly Route[]): RouteUpstream[] {
 /** Why a route's upstream is allowed, for the policies' annotations. */
 export const routeUpstreamWhy = (u: RouteUpstream) => `extra route${u.paths.length > 1 ? "s" : ""} ${u.paths.join(", ")} to Service ${u.service}: its pods ${showLabels(u.podLabels)} on container port ${u.port}`;
 
-/** Annotation on the NGINX Ingress recording each extra route's pods and port (what its NetworkPolicies admit). */
+/**
+ * Annotation on the NGINX Ingress recording each extra route's pods and container port (what its
+ * NetworkPolicies admit). It is there mainly for the offline reachability model
+ * (offline/clusterModel.ts, ingressRouteBackends): the Ingress itself names only `service:port`, and
+ * the model reads the route's pods from here rather than from the policies under test. Nothing in
+ * the cluster reads it; it also tells an operator reading the Ingress which pods and port each
+ * route expects. Keep it.
+ */
 export const ROUTE_BACKENDS_ANNOTATION = "idp-eks.io/route-backends";
 
 function rule(host: string, routes: Route[]) {
@@ -200,6 +235,7 @@ export function nginxIngress(namespace: string, a: NginxIngressArgs) {
             annotations: {
                 "nginx.ingress.kubernetes.io/proxy-body-size": a.proxyBodySize,
                 "nginx.ingress.kubernetes.io/proxy-read-timeout": String(a.proxyReadTimeoutSeconds),
+                // For the offline reachability model, and for operators (ROUTE_BACKENDS_ANNOTATION).
                 ...(a.extraRoutes.some((r) => r.backend)
                     ? { [ROUTE_BACKENDS_ANNOTATION]: JSON.stringify(a.extraRoutes.flatMap((r) => (r.backend ? [{ path: r.path, service: r.service, podLabels: r.backend.podLabels, port: r.backend.port }] : []))) }
                     : {}),

@@ -4,7 +4,8 @@ import { IdpApplication, IngressKind, Route, parseRoute, routeProblems } from ".
 import { nginxUpstreams } from "../../../components/platform";
 import { INGRESS_NGINX_PODS } from "../../../components/networkPolicy/addons";
 import { ClusterState, NetworkPolicy, Pod, evaluate } from "../../../components/networkPolicy/evaluator";
-import { loadConfig, platformArgs } from "../../../config";
+import { ConfigError, configKeys, loadConfig, platformArgs, validateConfig } from "../../../config";
+import { networkPolicySettings } from "../../../config/platformConfig";
 import { attemptEvaluation } from "../../../offline/mockCloud";
 import { Overrides, evaluateStack, ofType, stackConfig } from "../../harness";
 
@@ -27,14 +28,38 @@ describe("idp: extra NGINX routes are parsed as the API server and ingress-nginx
         assert.deepEqual(route("/v1/users_x=users:8080 -> app.kubernetes.io/name=users,tier=api:8080").backend, { podLabels: { "app.kubernetes.io/name": "users", tier: "api" }, port: 8080 });
     });
 
+    it("accepts '.' in a path, as ingress-nginx v1.15.1's strict path validation does (validPathType, kubernetes/ingress-nginx#13798)", () => {
+        assert.equal(route("/.well-known/x=idp-api:80").path, "/.well-known/x");
+        assert.equal(route("/v1.0=idp-api:80 -> app=idp-api:8081").path, "/v1.0");
+        assert.equal(route("/a.../b=idp-api:80").path, "/a.../b");
+    });
+
+    it("stack config takes those paths: /.well-known/x and /v1.0", async () => {
+        const a = await attemptEvaluation({ stack: "dev", config: stackConfig("dev", { "idp-eks:idpExtraRoutes": ["/.well-known/x=idp-api:80 -> app=idp-api:8081", "/v1.0=idp-api:80 -> app=idp-api:8081"] }), program: () => {
+            assert.deepEqual(loadConfig().idpExtraRoutes.map((r) => r.path), ["/.well-known/x", "/v1.0"]);
+        } });
+        assert.equal(a.error, undefined);
+    });
+
     it("refuses a malformed entry, saying which part is wrong and what was expected", () => {
         const cases: [string, RegExp][] = [
             ["api=idp-api:80", /path "api", which does not start with '\/'/],
             ["/=idp-api:80", /path \/, which is the IdP's own route/],
-            // ingress-nginx's admission webhook (strict path validation) refuses these with pathType Prefix.
-            ["/api.v1=idp-api:80", /only letters, digits, '\/', '_' and '-'/],
-            ["/(.*)=idp-api:80", /only letters, digits/],
-            ["/api//v1=idp-api:80", /contains '\/\/'/],
+            // ingress-nginx's admission webhook (strict path validation, controller v1.15.1 validPathType
+            // `(?i)^/[[:alnum:]._\-/]*$`) refuses these with pathType Prefix.
+            ["/(.*)=idp-api:80", /only letters, digits, '\.', '_', '-' and '\/'/],
+            ["/api v1=idp-api:80", /is not a route/],
+            ["/api~v1=idp-api:80", /only letters, digits/],
+            // The API server refuses these for pathType Prefix and Exact (kubernetes
+            // pkg/apis/networking/validation: invalidPathSequences, invalidPathSuffixes).
+            ["/api//v1=idp-api:80", /contains '\/\/' \(the API server refuses it/],
+            ["/a/../b=idp-api:80", /path "\/a\/..\/b", which contains '\/..\/' \(the API server refuses it/],
+            ["/a/./b=idp-api:80", /path "\/a\/.\/b", which contains '\/.\/'/],
+            ["/a/..=idp-api:80", /path "\/a\/..", which ends with '\/..'/],
+            ["/a/.=idp-api:80", /path "\/a\/.", which ends with '\/.'/],
+            ["/a%2fb=idp-api:80", /path "\/a%2fb", which contains '%2f' \(the API server refuses it/],
+            ["/a%2Fb=idp-api:80", /which contains '%2F'/],
+            ["/a%2fb=idp-api:80", /only letters, digits/],
             // A Service name is a DNS-1035 label: it starts with a letter.
             ["/api=1api:80", /service "1api", which must be a DNS-1035 label/],
             ["/api=Idp-Api:80", /DNS-1035 label/],
@@ -59,6 +84,10 @@ describe("idp: extra NGINX routes are parsed as the API server and ingress-nginx
         // Prefix matching ignores a trailing '/' (Kubernetes Ingress pathType Prefix).
         assert.deepEqual(at([API_ROUTE, "/api/=idp-api:80 -> app=idp-api:8081"]), ["1: routes path /api/, which entry 0 routes already (/api)"]);
         assert.match(at([API_ROUTE, "/docs=idp-api:80 -> app=other:8081"]).join(), /1: gives Service idp-api the pods app=other, but entry 0 gives it app=idp-api/);
+        // Labels are a set of key=value pairs: their order in the entry does not matter.
+        assert.deepEqual(at(["/api=idp-api:80 -> app=a,tier=b:8081", "/docs=idp-api:80 -> tier=b,app=a:8081"]), []);
+        assert.match(at(["/api=idp-api:80 -> app=a,tier=b:8081", "/docs=idp-api:80 -> app=a:8081"]).join(), /1: gives Service idp-api the pods app=a, but entry 0 gives it app=a,tier=b/);
+        assert.match(at(["/api=idp-api:80 -> app=a:8081", "/docs=idp-api:80 -> app=a,tier=b:8081"]).join(), /1: gives Service idp-api the pods app=a,tier=b, but entry 0 gives it app=a/);
         assert.match(at(["/x=idp-server:80 -> app=idp-server:9090"]).join(), /selects the IdP's pods with app=idp-server: the route's NetworkPolicy would open port 9090 on them/);
         assert.match(at(["/x=db:5432 -> app.kubernetes.io/part-of=idp:5432"]).join(), /selects the IdP's pods/);
         assert.match(at(["/x=db:5432 -> app=postgres:5432"]).join(), /selects the postgres pods/);
@@ -156,5 +185,37 @@ describe("idp: the IdpApplication component refuses extra routes it cannot carry
         assert.ok(policy, "a policy for the route's pods");
         assert.deepEqual((policy.inputs.spec as { podSelector: unknown }).podSelector, { matchLabels: { app: "idp-api" } });
         assert.deepEqual((policy.inputs.spec as { ingress: { ports: unknown }[] }).ingress.map((r) => r.ports), [[{ protocol: "TCP", port: 8081 }]]);
+    });
+});
+
+describe("config: an extra route must name its pods exactly where the stack makes NetworkPolicies", () => {
+    const combos = [false, true].flatMap((idp) => [false, true].flatMap((addon) => [false, true].map((enforcement) => ({ idp, addon, enforcement }))));
+    const settings = (c: { idp: boolean; addon: boolean; enforcement: boolean }) => ({ "idp-eks:idpNetworkPolicies": c.idp, "idp-eks:addonNetworkPolicies": c.addon, "idp-eks:networkPolicyEnforcement": c.enforcement });
+    const problemKeys = (overrides: Overrides) => {
+        try {
+            validateConfig(stackConfig("dev", overrides).values, "dev", []);
+            return [];
+        } catch (e) {
+            assert.ok(e instanceof ConfigError, String(e));
+            return e.problems.map((p) => p.key);
+        }
+    };
+
+    it("one pure helper says which policies are made: the IdP namespace's with idpNetworkPolicies, the add-ons' with addonNetworkPolicies and networkPolicyEnforcement", () => {
+        for (const c of combos) {
+            assert.deepEqual(networkPolicySettings({ idpNetworkPolicies: c.idp, addonNetworkPolicies: c.addon, networkPolicyEnforcement: c.enforcement }), { idp: c.idp, addons: c.addon && c.enforcement }, JSON.stringify(c));
+        }
+    });
+
+    it("a route without its pods is refused on idp-eks:idpExtraRoutes[0] exactly when the helper says policies are made", () => {
+        for (const c of combos) {
+            const made = networkPolicySettings({ idpNetworkPolicies: c.idp, addonNetworkPolicies: c.addon, networkPolicyEnforcement: c.enforcement });
+            const refused = problemKeys({ ...settings(c), "idp-eks:idpExtraRoutes": ["/api=idp-api:80"] }).includes("idp-eks:idpExtraRoutes[0]");
+            assert.equal(refused, made.idp || made.addons, JSON.stringify(c));
+        }
+    });
+
+    it("the key's description (and so Pulumi.yaml's and the README's) states that condition", () => {
+        assert.match(configKeys.idpExtraRoutes.description, /the pods part may be left out only when idpNetworkPolicies is off and addonNetworkPolicies or networkPolicyEnforcement is off\)/);
     });
 });
