@@ -2,7 +2,8 @@
 // (cert-manager, ingress-nginx): default-deny both ways, then exactly what each controller needs.
 // Pure: no Pulumi. Pod labels, ports and hook Jobs are those of the pinned charts' rendered
 // manifests (`helm template` of cert-manager v1.21.1 and ingress-nginx 4.15.1 with this project's
-// values), cited where used.
+// values), cited where used; tests/charts/charts.test.ts renders those charts and holds the
+// labels, ports and levels here to them.
 import { LoadBalancerScheme } from "../addons/types";
 import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
 import { DNS_PORTS, Labels, NetworkPolicyObject, Peer, PeerPods, Rule, defaultDeny, internetBlock, ipBlocks, ns, podsPeer, policy, tcp } from "./generator";

@@ -19,6 +19,20 @@ const OBJECTMETA = "k8s.io/apimachinery/pkg/api/validation/objectmeta.go";
 /** Kinds whose names must be DNS-1123 labels (ValidateNamespaceName etc.); Services are DNS-1035 labels. */
 const LABEL_NAMED = new Set(["Namespace"]);
 const DNS1035_NAMED = new Set(["Service"]);
+/**
+ * RBAC roles and bindings are only path segments (kubernetes pkg/apis/rbac/validation/validation.go
+ * ValidateRBACName = IsValidPathSegmentName): not "." or "..", no "/" or "%". Charts use ':' in them
+ * (cert-manager's `cert-manager-webhook:subjectaccessreviews`), which the API server accepts.
+ */
+const PATH_SEGMENT_NAMED = new Set(["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]);
+const RBAC_VALIDATION = "kubernetes pkg/apis/rbac/validation/validation.go (ValidateRBACName: IsValidPathSegmentName)";
+
+function pathSegmentNameProblem(name: string): string | undefined {
+    if (name.length === 0) return "must not be empty";
+    if (name === "." || name === "..") return `may not be '${name}'`;
+    const bad = ["/", "%"].filter((c) => name.includes(c));
+    return bad.length ? `may not contain ${bad.map((c) => `'${c}'`).join(" or ")}` : undefined;
+}
 
 /** TotalAnnotationSizeLimitB in objectmeta.go: 256 KiB over every key and value. */
 export const ANNOTATION_TOTAL_LIMIT = 256 * 1024;
@@ -61,8 +75,13 @@ export function objectViolations(r: ResourceView): RuleViolation[] {
     const add = (property: string, value: unknown, rule: string, source: string) => out.push({ resource: r.urn, property, value: showValue(value), rule, source });
 
     const name = objectName(r, meta);
-    const nameProblem = LABEL_NAMED.has(kind) ? dns1123LabelProblem(name) : DNS1035_NAMED.has(kind) ? dns1035LabelProblem(name) : dns1123SubdomainProblem(name);
-    if (nameProblem) add("metadata.name", name, `a ${kind} name ${nameProblem}`, `${VALIDATION} (${LABEL_NAMED.has(kind) ? "IsDNS1123Label" : DNS1035_NAMED.has(kind) ? "IsDNS1035Label" : "IsDNS1123Subdomain"})`);
+    if (PATH_SEGMENT_NAMED.has(kind)) {
+        const p = pathSegmentNameProblem(name);
+        if (p) add("metadata.name", name, `a ${kind} name ${p}`, RBAC_VALIDATION);
+    } else {
+        const nameProblem = LABEL_NAMED.has(kind) ? dns1123LabelProblem(name) : DNS1035_NAMED.has(kind) ? dns1035LabelProblem(name) : dns1123SubdomainProblem(name);
+        if (nameProblem) add("metadata.name", name, `a ${kind} name ${nameProblem}`, `${VALIDATION} (${LABEL_NAMED.has(kind) ? "IsDNS1123Label" : DNS1035_NAMED.has(kind) ? "IsDNS1035Label" : "IsDNS1123Subdomain"})`);
+    }
     if (known(meta.namespace)) {
         const p = dns1123LabelProblem(meta.namespace);
         if (p) add("metadata.namespace", meta.namespace, `a namespace ${p}`, `${VALIDATION} (IsDNS1123Label)`);

@@ -26,6 +26,16 @@ describe("offline rules: Kubernetes objects", () => {
         assert.match(objectViolations(obj("kubernetes:core/v1:ConfigMap", "c", { kind: "ConfigMap", metadata: { name: "My" } }))[0].source, /IsDNS1123Subdomain/);
     });
 
+    // cert-manager's chart names its RBAC objects `cert-manager-webhook:subjectaccessreviews` and the API server takes them.
+    it("names RBAC roles and bindings as path segments (ValidateRBACName): ':' and capitals pass, '/', '%', '.' and '..' do not", () => {
+        const rbac = (kind: string, name: string) => objectViolations(obj(`kubernetes:rbac.authorization.k8s.io/v1:${kind}`, "r", { kind, metadata: { name } }));
+        for (const kind of ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]) assert.deepEqual(rbac(kind, "cert-manager-webhook:subjectaccessreviews"), [], kind);
+        assert.deepEqual(rbac("ClusterRole", "system:Aggregate"), []);
+        assert.match(rbac("ClusterRole", "a/b")[0].rule, /may not contain '\/'/);
+        assert.match(rbac("RoleBinding", "50%")[0].rule, /may not contain '%'/);
+        assert.match(rbac("Role", "..")[0].source, /ValidateRBACName/);
+    });
+
     it("checks label keys and values and the 256 KiB annotation total", () => {
         assert.match(qualifiedNameProblem("example.com/" + "k".repeat(64))!, /63/);
         const labels = objectViolations(obj("kubernetes:core/v1:ConfigMap", "c", { kind: "ConfigMap", metadata: { name: "c", labels: { "bad key": "v", ok: "-v" } } }));
