@@ -21,6 +21,19 @@ export function parseCidr(text: string): Ipv4Cidr | undefined {
     return { base, prefix };
 }
 
+/**
+ * Parses "a.b.c.d/n" with host bits allowed, masked to the network address: how the API server reads
+ * a NetworkPolicy ipBlock (IsValidCIDRForLegacyField, then ParseCIDRSloppy; only the alpha
+ * StrictIPCIDRValidation gate refuses host bits).
+ */
+export function parseCidrMasked(text: string): Ipv4Cidr | undefined {
+    const m = CIDR_PATTERN.exec(text);
+    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) return undefined;
+    const prefix = Number(m[5]);
+    const address = m.slice(1, 5).map(Number).reduce((acc, o) => acc * 256 + o, 0);
+    return { base: address - (address % blockSize(prefix)), prefix };
+}
+
 /** Why `text` is not a canonical CIDR, or undefined when it is one. */
 export function cidrProblem(text: string): string | undefined {
     const m = CIDR_PATTERN.exec(text);

@@ -3,7 +3,7 @@
 import * as v from "valibot";
 import { load as parseYaml } from "js-yaml";
 import { dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, portNameProblem, qualifiedNameProblem } from "../kubernetesNames";
-import { cidrContains, cidrProblem, parseCidr } from "../network/cidr";
+import { cidrContains, cidrProblem, formatCidr, parseCidr, parseCidrMasked } from "../network/cidr";
 import { ClusterState, Endpoint, NetworkPolicy, Pod, Protocol } from "./evaluator";
 
 export class ConnectivityInputError extends Error {
@@ -28,7 +28,7 @@ const portName = v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => {
 }));
 const portNumber = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 const port = v.union([portNumber, portName]);
-const endpoint = v.union([v.pipe(v.string(), v.regex(/^[^/\s]+\/[^/\s]+$/, "is not ns/pod")), strict({ ip: ipv4 })]);
+const endpoint = v.union([v.pipe(v.string(), v.regex(/^[^/\s]+\/[^/\s]+$/, "is not ns/pod")), v.object({ ip: ipv4 })]);
 const text = v.pipe(v.string(), v.minLength(1));
 const labels = v.record(v.string(), v.string());
 
@@ -64,9 +64,9 @@ const policy = strict({
 
 const caseSchema = v.object({
     name: text,
-    source: v.optional(v.string()),
-    tags: v.optional(v.array(v.string())),
-    notes: v.optional(v.string()),
+    source: v.nullish(v.string()),
+    tags: v.nullish(v.array(v.string())),
+    notes: v.nullish(v.string()),
     namespaces: v.record(v.string(), labels),
     pods: v.array(
         v.object({
@@ -74,14 +74,14 @@ const caseSchema = v.object({
             name: text,
             labels,
             ip: ipv4,
-            ports: v.optional(v.array(v.object({ name: v.optional(portName), port: portNumber, protocol })), () => []),
+            ports: v.optional(v.array(v.object({ name: v.nullish(portName), port: portNumber, protocol })), () => []),
         }),
     ),
     policies: v.array(policy),
-    probes: v.array(v.object({ from: endpoint, to: endpoint, port, protocol, allowed: v.boolean(), why: v.optional(v.string()) })),
+    probes: v.array(v.object({ from: endpoint, to: endpoint, port, protocol, allowed: v.boolean(), why: v.nullish(v.string()) })),
 });
 
-const fileSchema = v.object({ schemaVersion: v.optional(v.number()), description: v.optional(v.string()), cases: v.pipe(v.array(v.unknown()), v.minLength(1)) });
+const fileSchema = v.object({ schemaVersion: v.optional(v.number()), description: v.nullish(v.string()), cases: v.pipe(v.array(v.unknown()), v.minLength(1)) });
 
 /** The label `kubernetes.io/metadata.name`, which the API server sets on every namespace (1.21+). */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -107,6 +107,24 @@ export interface ConnectivityCase {
 const fieldPath = (issue: v.BaseIssue<unknown>) => (issue.path ?? []).map(({ key }) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("").replace(/^\./, "");
 
 type CaseInput = v.InferOutput<typeof caseSchema>;
+
+/** An ipBlock CIDR's problem; host bits are allowed, as the API server allows them (see parseCidrMasked). */
+const ipBlockCidrProblem = (text: string): string | undefined => (parseCidrMasked(text) ? undefined : cidrProblem(text));
+
+/** The policy with its ipBlock CIDRs written as their network addresses, as the API server reads them. */
+function withMaskedCidrs(policy: CaseInput["policies"][number]): CaseInput["policies"][number] {
+    const mask = (t: string) => formatCidr(parseCidrMasked(t)!);
+    const peers = (list: { ipBlock?: { cidr: string; except?: string[] | null } | null }[] | null | undefined) =>
+        list?.map((pe) => (pe.ipBlock ? { ...pe, ipBlock: { ...pe.ipBlock, cidr: mask(pe.ipBlock.cidr), except: pe.ipBlock.except?.map(mask) } } : pe));
+    return {
+        ...policy,
+        spec: {
+            ...policy.spec,
+            ingress: policy.spec.ingress?.map((r) => ({ ...r, from: peers(r.from) })),
+            egress: policy.spec.egress?.map((r) => ({ ...r, to: peers(r.to) })),
+        },
+    };
+}
 type Selector = v.InferOutput<typeof selector>;
 
 /** Label keys and values as the API server validates them (apimachinery IsQualifiedName, IsValidLabelValue). */
@@ -171,8 +189,9 @@ function podProblems(c: CaseInput): string[] {
         const np = dns1123SubdomainProblem(p.name);
         if (np) problems.push(`pods[${i}].name: a pod name ${np}`);
         problems.push(...labelProblems(p.labels, `pods[${i}].labels`));
-        const named = p.ports.flatMap((port, j) => (port.name === undefined ? [] : [{ name: port.name, j }]));
-        problems.push(...duplicates(named, (n) => n.name, (k) => `pods[${i}].ports[${named[k].j}].name`, "port name"));
+        // No uniqueness rule for port names: the format lists a pod's ports without their containers,
+        // and Kubernetes wants names unique per container only (two containers may both declare
+        // `metrics`; kubernetes/kubernetes#122150). A probe's named port must still resolve to one number.
     });
     problems.push(...duplicates(c.pods, (p) => `${p.namespace}/${p.name}`, (i) => `pods[${i}]`, "pod"));
     problems.push(...duplicates(c.pods, (p) => p.ip, (i) => `pods[${i}].ip`, "pod IP"));
@@ -196,13 +215,15 @@ function policyProblems(c: CaseInput): string[] {
                     if (!pe.ipBlock && !pe.podSelector && !pe.namespaceSelector) problems.push(`${at}: a peer needs podSelector, namespaceSelector or ipBlock`);
                     if (pe.ipBlock && (pe.podSelector || pe.namespaceSelector)) problems.push(`${at}: ipBlock cannot be combined with selectors`);
                     problems.push(...selectorProblems(pe.podSelector, `${at}.podSelector`), ...selectorProblems(pe.namespaceSelector, `${at}.namespaceSelector`));
-                    const problem = pe.ipBlock ? cidrProblem(pe.ipBlock.cidr) : undefined;
+                    const problem = pe.ipBlock ? ipBlockCidrProblem(pe.ipBlock.cidr) : undefined;
                     if (problem) problems.push(`${at}.ipBlock.cidr: ${JSON.stringify(pe.ipBlock!.cidr)} ${problem}`);
                     if (!pe.ipBlock || problem) return;
+                    const block = parseCidrMasked(pe.ipBlock.cidr)!;
                     (pe.ipBlock.except ?? []).forEach((e, m) => {
-                        const ep = cidrProblem(e);
+                        const ep = ipBlockCidrProblem(e);
+                        const inner = parseCidrMasked(e);
                         if (ep) problems.push(`${at}.ipBlock.except[${m}]: ${JSON.stringify(e)} ${ep}`);
-                        else if (!cidrContains(parseCidr(pe.ipBlock!.cidr)!, parseCidr(e)!) || e === pe.ipBlock!.cidr) problems.push(`${at}.ipBlock.except[${m}]: ${e} is not strictly inside ${pe.ipBlock!.cidr}`);
+                        else if (!cidrContains(block, inner!) || inner!.prefix === block.prefix) problems.push(`${at}.ipBlock.except[${m}]: ${e} is not strictly inside ${pe.ipBlock!.cidr}`);
                     });
                 });
                 (r.ports ?? []).forEach((p, k) => {
@@ -217,19 +238,19 @@ function policyProblems(c: CaseInput): string[] {
     return problems;
 }
 
-/** Probes name pods of the case, a pod's own address only through the pod, and ports the destination declares. */
+/**
+ * Probes name pods of the case and ports the destination declares. An `{"ip"}` end is outside the
+ * cluster (section 1), even at a pod's address, and a probe between two outside ends is allowed
+ * (section 2: only the in-cluster side is checked, and there is none).
+ */
 function probeProblems(c: CaseInput): string[] {
     const problems: string[] = [];
     const pods = new Map(c.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
-    const byIp = new Map(c.pods.map((p) => [p.ip, `${p.namespace}/${p.name}`]));
     c.probes.forEach((p, i) => {
         for (const side of ["from", "to"] as const) {
             const e = p[side];
             if (typeof e === "string" && !pods.has(e)) problems.push(`probes[${i}].${side}: ${JSON.stringify(e)} names no pod of the case`);
-            // An address outside the cluster is checked on the pod side only; a pod's own IP is not outside.
-            if (typeof e !== "string" && byIp.has(e.ip)) problems.push(`probes[${i}].${side}.ip: ${e.ip} is the IP of pod ${byIp.get(e.ip)}; name the pod ("${byIp.get(e.ip)}") instead`);
         }
-        if (typeof p.from !== "string" && typeof p.to !== "string") problems.push(`probes[${i}]: neither end is a pod of the case, so no policy can apply`);
         if (typeof p.from === "string" && p.from === p.to) problems.push(`probes[${i}]: a pod talking to itself is out of scope`);
         if (typeof p.port !== "string") return;
         if (typeof p.to !== "string") {
@@ -237,7 +258,9 @@ function probeProblems(c: CaseInput): string[] {
             return;
         }
         const to = pods.get(p.to);
-        if (to && !to.ports.some((x) => x.name === p.port && x.protocol === p.protocol)) problems.push(`probes[${i}].port: ${p.to} declares no ${p.protocol} port named ${JSON.stringify(p.port)}`);
+        const numbers = new Set((to?.ports ?? []).filter((x) => x.name === p.port && x.protocol === p.protocol).map((x) => x.port));
+        if (to && numbers.size === 0) problems.push(`probes[${i}].port: ${p.to} declares no ${p.protocol} port named ${JSON.stringify(p.port)}`);
+        if (numbers.size > 1) problems.push(`probes[${i}].port: ${p.to} declares ${p.protocol} ports named ${JSON.stringify(p.port)} with different numbers (${[...numbers].join(", ")}), so the probe names no single port; give the number`);
     });
     return problems;
 }
@@ -259,15 +282,15 @@ function toCase(raw: unknown, index: number): ConnectivityCase {
     const c = parsed.output;
     // The API server labels every namespace with its own name; a file may leave the label implicit.
     const namespaces = Object.fromEntries(Object.entries(c.namespaces).map(([ns, l]) => [ns, { [NAMESPACE_NAME_LABEL]: ns, ...l }]));
-    const pods: Pod[] = c.pods.map((p) => ({ ...p, ports: p.ports.map((x) => ({ ...x })) }));
+    const pods: Pod[] = c.pods.map((p) => ({ ...p, ports: p.ports.map((x) => ({ ...x, name: x.name ?? undefined })) }));
     const byRef = new Map(pods.map((p) => [`${p.namespace}/${p.name}`, p]));
     const endpoint = (e: string | { ip: string }): Endpoint => (typeof e === "string" ? { pod: byRef.get(e)! } : { ip: e.ip });
     const show = (e: string | { ip: string }) => (typeof e === "string" ? e : e.ip);
     return {
         name: c.name,
-        source: c.source,
-        cluster: { namespaces, pods, policies: c.policies as NetworkPolicy[] },
-        probes: c.probes.map((p) => ({ from: endpoint(p.from), to: endpoint(p.to), port: p.port, protocol: p.protocol, allowed: p.allowed, why: p.why, label: `${show(p.from)} -> ${show(p.to)} ${p.port}/${p.protocol}` })),
+        source: c.source ?? undefined,
+        cluster: { namespaces, pods, policies: c.policies.map(withMaskedCidrs) as NetworkPolicy[] },
+        probes: c.probes.map((p) => ({ from: endpoint(p.from), to: endpoint(p.to), port: p.port, protocol: p.protocol, allowed: p.allowed, why: p.why ?? undefined, label: `${show(p.from)} -> ${show(p.to)} ${p.port}/${p.protocol}` })),
     };
 }
 
@@ -275,7 +298,9 @@ function toCase(raw: unknown, index: number): ConnectivityCase {
 export function parseConnectivityFile(text: string, fileName: string): ConnectivityCase[] {
     let doc: unknown;
     try {
-        doc = /\.ya?ml$/i.test(fileName) ? parseYaml(text) : JSON.parse(text);
+        // A byte-order mark (as some Windows editors save) is not part of the document.
+        const body = text.replace(/^\uFEFF/, "");
+        doc = /\.ya?ml$/i.test(fileName) ? parseYaml(body) : JSON.parse(body);
     } catch (e) {
         throw new ConnectivityInputError(`${fileName}: not valid ${/\.ya?ml$/i.test(fileName) ? "YAML" : "JSON"}: ${(e as Error).message}`);
     }
