@@ -84,7 +84,7 @@ export const configKeys = {
 
     // --- network
     vpcMode: key("string", "`create` a VPC, or use an `existing` one given by the existing* keys.", v.optional(rule.oneOf(VpcMode), VpcMode.Create)),
-    vpcCidr: key("string", "CIDR of the VPC (created, or the existing VPC's). Prefix /16 to /20.", v.optional(rule.cidr, "10.0.0.0/16")),
+    vpcCidr: key("string", "CIDR of the VPC (created, or the existing VPC's). Prefix /16 to /20 when created, /16 to /28 when existing.", v.optional(rule.cidr, "10.0.0.0/16")),
     availabilityZones: key("array", "Zones to spread subnets and nodes over (2 to 6, in aws:region). Required when vpcMode is create.", v.optional(rule.uniqueList(rule.availabilityZone))),
     natGatewayMode: key("string", "`single` shared NAT gateway, or `perAz` (one per zone, survives a zone outage).", v.optional(rule.oneOf(NatGatewayMode), NatGatewayMode.PerAz)),
     existingVpcId: key("string", "vpcMode existing: id of the VPC.", v.optional(rule.vpcId)),
@@ -163,7 +163,7 @@ export const configKeys = {
     idpTerminationGracePeriodSeconds: key("integer", "Pod grace period: longer than the preStop sleep.", v.optional(int(1, 3600), 75)),
     lbDeregistrationDelaySeconds: key("integer", "Target group deregistration delay of the IdP's NLB/ALB.", v.optional(int(0, 3600), 30)),
     idpNodePort: key("integer", "Adds a NodePort Service on this port (30000-32767), for dev/test (0: none).", v.optional(rule.nodePort)),
-    idpNodePortSourceRanges: key("array", "Client CIDRs allowed to the NodePort (a node security group rule and a NetworkPolicy; the Service keeps client IPs). Required with idpNodePort; must not overlap the private subnets, where pods live.", v.optional(rule.uniqueList(rule.cidr))),
+    idpNodePortSourceRanges: key("array", "Client CIDRs allowed to the NodePort (a node security group rule and a NetworkPolicy; the Service keeps client IPs). Required with idpNodePort; with idpNetworkPolicies on, must not overlap the private subnets, where pods live.", v.optional(rule.uniqueList(rule.cidr))),
     idpNlb: key("boolean", "Adds an NLB LoadBalancer Service (TLS on 443 with the ACM certificate).", v.optional(v.boolean(), false)),
     idpNlbScheme: key("string", "`internet-facing` or `internal` NLB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
     idpNlbSourceRanges: key("array", "Client CIDRs the NLB admits (its security group and, with client IPs preserved, the NetworkPolicy).", v.optional(rule.uniqueList(rule.cidr), () => ["0.0.0.0/0"])),
@@ -176,7 +176,7 @@ export const configKeys = {
     idpTlsCertificate: secretKey("string", "PEM certificate (chain) for the NGINX Ingress instead of cert-manager; with idpTlsPrivateKey.", v.optional(rule.pem("CERTIFICATE")), () => "-----BEGIN CERTIFICATE-----\nmock\n-----END CERTIFICATE-----\n"),
     idpTlsPrivateKey: secretKey("string", "PEM private key of idpTlsCertificate.", v.optional(rule.pem("PRIVATE KEY")), () => "-----BEGIN PRIVATE KEY-----\nmock\n-----END PRIVATE KEY-----\n"),
     idpAlbScheme: key("string", "`internet-facing` or `internal` ALB.", v.optional(rule.oneOf(LoadBalancerScheme), LoadBalancerScheme.InternetFacing)),
-    idpAlbGroupName: key("string", "ALB IngressGroup to share one ALB with other Ingresses.", v.optional(rule.dnsLabelName)),
+    idpAlbGroupName: key("string", "ALB IngressGroup to share one ALB with other Ingresses.", v.optional(rule.albGroupName)),
     idpGatewaySourceRanges: key("array", "gateway: client CIDRs the ALB Gateway's security group admits (unset: anywhere).", v.optional(rule.uniqueList(rule.cidr))),
     idpDnsNdots: key("integer", "Pod dnsConfig ndots option (-1: the cluster default, 5).", v.optional(int(0, 15)), -1),
     idpDnsSearches: key("array", "Pod dnsConfig extra search domains.", v.optional(rule.uniqueList(rule.hostname), () => [])),

@@ -135,7 +135,9 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     const threeTier = c.subnetLayout === SubnetLayout.ThreeTier;
 
     const vpc = parseCidr(c.vpcCidr);
-    if (vpc && (vpc.prefix < 16 || vpc.prefix > 20)) add("vpcCidr", `${show(c.vpcCidr)} has prefix /${vpc.prefix}; expected /16 to /20 (EKS nodes and pods need room)`);
+    // A created VPC is planned into /20 at the smallest; an existing one is whatever AWS allows (/16 to /28).
+    const [minPrefix, maxPrefix] = c.vpcMode === VpcMode.Create ? [16, 20] : [16, 28];
+    if (vpc && (vpc.prefix < minPrefix || vpc.prefix > maxPrefix)) add("vpcCidr", `${show(c.vpcCidr)} has prefix /${vpc.prefix}; expected /${minPrefix} to /${maxPrefix} (${c.vpcMode === VpcMode.Create ? "the subnet plan needs room for nodes and pods" : "a VPC's CIDR block is /16 to /28, Amazon VPC User Guide"})`);
 
     if (c.vpcMode === VpcMode.Create) {
         const zones = c.availabilityZones;
@@ -194,10 +196,12 @@ function crossKeyProblems(c: ConfigValues, region: string, present: (k: ConfigKe
     });
 
     // Graviton families carry a "g" after the generation digit (m7g, c6gn, t4g).
-    const arm = (t: string) => /^[a-z]+\d+g/.test(t);
+    // The first-generation Graviton family is a1; AL2023 does not run on it (AL2023 User Guide).
+    const arm = (t: string) => /^[a-z]+\d+g/.test(t) || t.startsWith("a1.");
     const wantArm = c.nodeAmiType === NodeAmiType.Al2023Arm;
     c.nodeInstanceTypes.forEach((t, i) => {
-        if (arm(t) !== wantArm) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is ${arm(t) ? "an ARM (Graviton)" : "an x86"} type but nodeAmiType is ${c.nodeAmiType}` });
+        if (t.startsWith("a1.")) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is a first-generation Graviton (A1) type, which the AL2023 node images do not support; use a Graviton2 or later type (m6g, m7g, t4g, ...)` });
+        else if (arm(t) !== wantArm) problems.push({ key: `${fullKey("nodeInstanceTypes")}[${i}]`, message: `${show(t)} is ${arm(t) ? "an ARM (Graviton)" : "an x86"} type but nodeAmiType is ${c.nodeAmiType}` });
     });
     addonProblems(c, add);
     lifecycleProblems(c, add, today);
@@ -453,14 +457,17 @@ function nodePortProblems(c: ConfigValues, add: (k: ConfigKey, message: string) 
     }
     // `add` prefixes the project; the index names the offending entry.
     const from = c.vpcMode === VpcMode.Existing ? "existingPrivateSubnetCidrs" : "vpcCidr and availabilityZones";
+    // The overlap matters only to the NetworkPolicy that names these clients (the component checks it then too).
+    if (!c.idpNetworkPolicies) return;
     for (const { index, message } of nodePortRangeProblems(c.idpNodePortSourceRanges, subnetCidrs(c).privateSubnetCidrs)) add(`idpNodePortSourceRanges[${index}]` as ConfigKey, `${message} (idpNodePort is set; the private subnets follow from ${from})`);
 }
 
 /**
- * External datastore CIDRs become the IdP's egress policy on the datastore's port: one overlapping a
- * subnet of the cluster would open that port to what lives there (pods, load balancers, the control
- * plane), and a managed datastore's subnets can never be the cluster's own (CreateSubnet refuses
- * overlapping subnets, so planned subnets would also fail to create beside it).
+ * External datastore CIDRs become the IdP's egress policy on the datastore's port: one overlapping the
+ * public or private subnets would open that port to the pods, nodes and load balancers there (pods
+ * take their addresses in the private subnets). The intra subnets hold only AWS-managed interfaces
+ * (the control plane's, internal load balancers'), so a datastore there (an existing VPC's isolated
+ * "database" subnets, say) opens that port to nothing else.
  */
 function externalDatastoreCidrProblems(c: ConfigValues, add: (k: ConfigKey, message: string) => void): void {
     if (c.databaseMode !== DatabaseMode.External || !c.idpNetworkPolicies) return;
@@ -468,7 +475,6 @@ function externalDatastoreCidrProblems(c: ConfigValues, add: (k: ConfigKey, mess
     const subnets = [
         ...tiers.publicSubnetCidrs.map((cidr) => ({ cidr, tier: "public" })),
         ...tiers.privateSubnetCidrs.map((cidr) => ({ cidr, tier: "private" })),
-        ...tiers.intraSubnetCidrs.map((cidr) => ({ cidr, tier: "intra" })),
     ];
     for (const k of ["externalPostgresCidrs", "externalRedisCidrs"] as const) {
         (c[k] ?? []).forEach((range, index) => {

@@ -119,8 +119,12 @@ export const nodePort = wholeNumber(30000, 32767, "is outside the NodePort range
 export const quantity = matching(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, "is not a Kubernetes quantity (expected e.g. 500m, 2, 512Mi, 1Gi)");
 
 /** KEY=value environment entries. */
-export const envEntry = matching(/^[A-Za-z_][A-Za-z0-9_]*=.*$/s, "is not an environment entry (expected NAME=value)");
+// Kubernetes' env var name format (apimachinery validation.go envVarNameFmt): letters, digits, '_', '-'
+// and '.', not starting with a digit, so `spring.profiles.active=dev` is a valid entry.
+export const envEntry = matching(/^[-._a-zA-Z][-._a-zA-Z0-9]*=.*$/s, "is not an environment entry (expected NAME=value, NAME of letters, digits, '_', '-' and '.', not starting with a digit)");
 
+/** An ALB IngressGroup name (load balancer controller annotations: group.name): lower-case alphanumerics, '-' and '.', at most 63. */
+export const albGroupName = matching(/^[a-z0-9]([-.a-z0-9]{0,61}[a-z0-9])?$/, "is not an IngressGroup name (lower-case letters, digits, '-' and '.', starting and ending alphanumeric, at most 63)");
 export const dnsLabelName = matching(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "is not a Kubernetes name (lower-case letters, digits and '-', at most 63)");
 
 export const acmCertificateArn = matching(/^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, "is not an ACM certificate ARN (expected arn:aws:acm:<region>:<account>:certificate/<uuid>)");

@@ -6,7 +6,7 @@ import * as v from "valibot";
 import { ConfigError, configKeys, declaredDefault, isOptional, unsetValue, validateConfig } from "../../config";
 import { NatGatewayMode, VpcMode } from "../../components/network/types";
 import { PROJECT_ROOT, StackConfig } from "../../offline/mockCloud";
-import { stackConfig } from "../harness";
+import { Overrides, stackConfig } from "../harness";
 import { BAD_CONFIG_CASES, EXISTING_VPC_OVERRIDES } from "./badConfigCases";
 
 /** Validates a stack's config as the program would receive it, secret keys included. */
@@ -50,6 +50,29 @@ describe("config: loading and validating a stack", () => {
     it("accepts /28 existing public and intra subnets when no ALB uses them (an NLB and the control plane need a /28)", () => {
         const c = validated(stackConfig("dev", { ...EXISTING_VPC_OVERRIDES, "idp-eks:existingPublicSubnetCidrs": ["10.10.224.0/28", "10.10.224.16/28"], "idp-eks:existingIntraSubnetCidrs": ["10.10.192.0/28", "10.10.192.16/28"] }), "dev");
         assert.equal(c.idpIngress, "nginx");
+    });
+
+    // Each of these deploys on real AWS/EKS; each was refused by an earlier rule.
+    const realistic: [string, Overrides][] = [
+        // The NodePort clients' overlap with the pods matters only to a NetworkPolicy that names them.
+        ["a NodePort range inside the private subnets when the IdP has no NetworkPolicies", { "idp-eks:idpNetworkPolicies": false, "idp-eks:idpNodePort": 30443, "idp-eks:idpNodePortSourceRanges": ["10.10.0.0/19"] }],
+        // Load balancer controller annotations, group.name: lower-case alphanumerics, '-' and '.'.
+        ["an ALB group name with a dot", { "idp-eks:idpIngress": "alb", "idp-eks:idpClusterIssuer": undefined, "idp-eks:idpCertificateArn": "arn:aws:acm:us-east-1:111122223333:certificate/12345678-1234-1234-1234-123456789012", "idp-eks:idpAlbGroupName": "platform.shared-public" }],
+        // The intra subnets hold only AWS-managed interfaces: a datastore there opens the port to nothing else.
+        ["external datastores in the intra subnets", { "idp-eks:databaseMode": "external", "idp-eks:externalPostgresHost": "db.example.com", "idp-eks:externalRedisHost": "cache.example.com", "idp-eks:externalPostgresCidrs": ["10.10.192.0/24"], "idp-eks:externalRedisCidrs": ["10.10.196.0/24"] }],
+        // apimachinery envVarNameFmt allows '.' and '-'.
+        ["env names with dots and dashes", { "idp-eks:idpEnv": ["spring.profiles.active=dev", "log-level=info"] }],
+        // An existing VPC is as large as AWS allows (/16 to /28), not the created plan's /20.
+        ["an existing /22 VPC", { ...EXISTING_VPC_OVERRIDES, "idp-eks:vpcCidr": "10.10.0.0/22", "idp-eks:existingPublicSubnetCidrs": ["10.10.0.0/26", "10.10.0.64/26"], "idp-eks:existingPrivateSubnetCidrs": ["10.10.1.0/24", "10.10.2.0/24"], "idp-eks:existingIntraSubnetCidrs": ["10.10.3.0/28", "10.10.3.16/28"] }],
+    ];
+    for (const [what, overrides] of realistic) {
+        it(`accepts ${what}`, () => {
+            assert.doesNotThrow(() => validated(stackConfig("dev", overrides), "dev"));
+        });
+    }
+
+    it("names A1 instances as the Graviton type AL2023 does not run on", () => {
+        assert.throws(() => validated(stackConfig("dev", { "idp-eks:nodeInstanceTypes": ["a1.large"] }), "dev"), /"a1\.large" is a first-generation Graviton \(A1\) type, which the AL2023 node images do not support/);
     });
 
     for (const bad of BAD_CONFIG_CASES) {
