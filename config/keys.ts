@@ -243,9 +243,10 @@ export function expectedForm(fullKey: string, entry?: { value: unknown; secret?:
         case "array": {
             if (!entry) return `a YAML list, one "- ${form}" entry per line`;
             const pairs = entry.value !== null && typeof entry.value === "object" && !Array.isArray(entry.value) ? Object.entries(entry.value) : [];
-            // A secret entry's value is never shown, and is set encrypted rather than written.
+            // A secret entry's value is never shown, nor its key unless a bare name (YAML splits
+            // `- NAME=postgres://u:pw@db: 5432` at ": ", so the key can hold part of the secret).
             const hint = pairs.length !== 1 || !form.includes("=") || !["string", "number", "boolean"].includes(typeof pairs[0][1]) ? ""
-                : entry.secret ? ` (set it encrypted: pulumi config set --secret --path '${fullKey}[i]' '${pairs[0][0]}=...')` : ` (write - ${pairs[0][0]}=${String(pairs[0][1])})`;
+                : entry.secret ? ` (set it encrypted: pulumi config set --secret --path '${fullKey}[i]' '${/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(pairs[0][0]) ? pairs[0][0] : "NAME"}=...')` : ` (write - ${pairs[0][0]}=${String(pairs[0][1])})`;
             return `${form} text${hint}`;
         }
     }

@@ -74,14 +74,14 @@ const caseSchema = v.object({
             name: text,
             labels,
             ip: ipv4,
-            ports: v.optional(v.array(v.object({ name: v.nullish(portName), port: portNumber, protocol })), () => []),
+            ports: v.nullish(v.array(v.object({ name: v.nullish(portName), port: portNumber, protocol })), () => []),
         }),
     ),
     policies: v.array(policy),
     probes: v.array(v.object({ from: endpoint, to: endpoint, port, protocol, allowed: v.boolean(), why: v.nullish(v.string()) })),
 });
 
-const fileSchema = v.object({ schemaVersion: v.optional(v.number()), description: v.nullish(v.string()), cases: v.pipe(v.array(v.unknown()), v.minLength(1)) });
+const fileSchema = v.object({ schemaVersion: v.nullish(v.number()), description: v.nullish(v.string()), cases: v.pipe(v.array(v.unknown()), v.minLength(1)) });
 
 /** The label `kubernetes.io/metadata.name`, which the API server sets on every namespace (1.21+). */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";

@@ -73,6 +73,12 @@ describe("mocked cloud: stack config as the CLI hands it to the program", () => 
             assert.doesNotMatch(e.message, /hunter2/);
             return true;
         });
+        // YAML reads `- DB_URL=postgres://idp:hunter2@db: 5432` as a map whose key holds the secret.
+        assert.throws(() => readStackConfig("test", project({ ...devStack(), "idp-eks:idpSecretEnv": [{ "DB_URL=postgres://idp:hunter2@db": 5432 }] })), (e: Error) => {
+            assert.match(e.message, /'NAME=\.\.\.'/);
+            assert.doesNotMatch(e.message, /hunter2/);
+            return true;
+        });
     });
 
     it("refuses a secret list with an entry in plain text (the program cannot tell which entries were secure)", () => {

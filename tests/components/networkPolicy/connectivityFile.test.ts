@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ConnectivityInputError, parseConnectivityFile } from "../../../components/networkPolicy/connectivityFile";
+import { evaluate } from "../../../components/networkPolicy/evaluator";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
@@ -86,6 +87,10 @@ describe("connectivity files: invalid input is an error naming the case and fiel
         // An ipBlock with host bits is read as its network address (IsValidCIDRForLegacyField, ParseCIDRSloppy).
         const [masked] = parse((c) => { c.policies[0].spec.ingress[0].from = [{ ipBlock: { cidr: "10.0.1.1/24", except: ["10.0.1.130/25"] } }]; });
         assert.deepEqual(masked.cluster.policies[0].spec.ingress![0].from![0].ipBlock, { cidr: "10.0.1.0/24", except: ["10.0.1.128/25"] });
+        // ...and so decides: a/web (10.0.1.1) is in 10.0.1.0/24 and outside the except; b/client (10.0.2.1) is not.
+        const [webPod, db, client] = masked.cluster.pods;
+        assert.equal(evaluate(masked.cluster, { from: { pod: webPod }, to: { pod: db }, port: 5432, protocol: "TCP" }).allowed, true);
+        assert.equal(evaluate(masked.cluster, { from: { pod: client }, to: { pod: db }, port: 5432, protocol: "TCP" }).allowed, false);
         // Section 1: an {"ip"} end is outside the cluster, at a pod's address too; section 2: with
         // both ends outside no side is checked. Extra keys on an {"ip"} end are ignored, as elsewhere.
         const [outside] = parse((c) => {
@@ -94,7 +99,7 @@ describe("connectivity files: invalid input is an error naming the case and fiel
         });
         assert.deepEqual(outside.probes.slice(1).map((p) => [p.from, p.to]), [[{ ip: "10.0.1.1" }, { pod: outside.cluster.pods[1] }], [{ ip: "192.0.2.1" }, { ip: "192.0.2.2" }]]);
         // Optional text fields may be null, and a file may start with a byte-order mark.
-        const bom = parseConnectivityFile(`\uFEFF${JSON.stringify({ description: null, cases: [{ ...baseCase(), source: null, notes: null, tags: null }] })}`, "bom.json");
+        const bom = parseConnectivityFile(`\uFEFF${JSON.stringify({ schemaVersion: null, description: null, cases: [{ ...baseCase(), source: null, notes: null, tags: null, pods: baseCase().pods.map((p: Doc) => ({ ...p, ports: p.ports.length ? p.ports : null })) }] })}`, "bom.json");
         assert.equal(bom.length, 1);
     });
 
