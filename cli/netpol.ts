@@ -26,6 +26,7 @@ export function verify(files: string[], io: Io): number {
             return 2;
         }
         for (const c of cases) {
+            for (const note of c.notes) io.stderr(`${file}: case ${JSON.stringify(c.name)}: note: ${note}\n`);
             for (const [i, probe] of c.probes.entries()) {
                 let verdict;
                 try {

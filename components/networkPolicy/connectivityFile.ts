@@ -102,6 +102,8 @@ export interface ConnectivityCase {
     source?: string;
     cluster: ClusterState;
     probes: Probe[];
+    /** Valid input that may not mean what its author meant, for the reader to see. */
+    notes: string[];
 }
 
 const fieldPath = (issue: v.BaseIssue<unknown>) => (issue.path ?? []).map(({ key }) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`)).join("").replace(/^\./, "");
@@ -290,6 +292,11 @@ function toCase(raw: unknown, index: number): ConnectivityCase {
         name: c.name,
         source: c.source ?? undefined,
         cluster: { namespaces, pods, policies: c.policies.map(withMaskedCidrs) as NetworkPolicy[] },
+        notes: c.probes.flatMap((p, i) => (["from", "to"] as const).flatMap((side) => {
+            const e = p[side];
+            const pod = typeof e === "string" ? undefined : c.pods.find((x) => x.ip === e.ip);
+            return pod ? [`probes[${i}].${side}.ip: ${pod.ip} is pod ${pod.namespace}/${pod.name}'s address, taken as outside the cluster (section 1), so that pod's policies are not checked; name the pod to check them`] : [];
+        })),
         probes: c.probes.map((p) => ({ from: endpoint(p.from), to: endpoint(p.to), port: p.port, protocol: p.protocol, allowed: p.allowed, why: p.why ?? undefined, label: `${show(p.from)} -> ${show(p.to)} ${p.port}/${p.protocol}` })),
     };
 }

@@ -57,6 +57,17 @@ describe("cli: netpol verify", () => {
         });
     }
 
+    it("notes a probe end written as a pod's IP (outside the cluster by the contract) on stderr, and still judges it", async () => {
+        const doc = JSON.parse(fs.readFileSync(path.join(DATA, "shared-examples.json"), "utf8"));
+        const c = doc.cases[0];
+        c.probes = [{ ...c.probes[0], from: { ip: c.pods[0].ip } }];
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "netpol-")), "ip.json");
+        fs.writeFileSync(file, JSON.stringify({ cases: [c] }));
+        const r = await run("verify", file);
+        assert.match(r.stderr, new RegExp(`note: probes\\[0\\]\\.from\\.ip: ${c.pods[0].ip.replace(/\./g, "\\.")} is pod ${c.pods[0].namespace}/${c.pods[0].name}'s address`));
+        assert.match(r.lastLine!, /^\d+ passed, \d+ failed$/);
+    });
+
     it("exits 2 on bad usage and unreadable files", async () => {
         assert.equal((await run()).code, 2);
         assert.equal((await run("verify")).code, 2);

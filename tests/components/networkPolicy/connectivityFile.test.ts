@@ -98,6 +98,7 @@ describe("connectivity files: invalid input is an error naming the case and fiel
             c.probes.push({ from: { ip: "192.0.2.1" }, to: { ip: "192.0.2.2" }, port: 80, protocol: "TCP", allowed: true, why: null });
         });
         assert.deepEqual(outside.probes.slice(1).map((p) => [p.from, p.to]), [[{ ip: "10.0.1.1" }, { pod: outside.cluster.pods[1] }], [{ ip: "192.0.2.1" }, { ip: "192.0.2.2" }]]);
+        assert.deepEqual(outside.notes, ["probes[1].from.ip: 10.0.1.1 is pod a/web's address, taken as outside the cluster (section 1), so that pod's policies are not checked; name the pod to check them"]);
         // Optional text fields may be null, and a file may start with a byte-order mark.
         const bom = parseConnectivityFile(`\uFEFF${JSON.stringify({ schemaVersion: null, description: null, cases: [{ ...baseCase(), source: null, notes: null, tags: null, pods: baseCase().pods.map((p: Doc) => ({ ...p, ports: p.ports.length ? p.ports : null })) }] })}`, "bom.json");
         assert.equal(bom.length, 1);
