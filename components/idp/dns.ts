@@ -16,6 +16,14 @@ export enum LoadBalancerType {
  * endpoints and quotas" (https://docs.aws.amazon.com/general/latest/gr/elb.html#elb_region), the
  * columns for Application and Network Load Balancers; the same table backs the AWS provider's
  * aws_lb_hosted_zone_id data source (internal/service/elbv2/hosted_zone_id_data_source.go).
+ *
+ * ap-southeast-5, ap-southeast-7 and mx-central-1 were added only because two independent sources
+ * give the same ALB and NLB ids: hashicorp/terraform-provider-aws
+ * internal/service/elbv2/hosted_zone_id_data_source.go (hostedZoneIDPerRegionALBMap and
+ * hostedZoneIDPerRegionNLBMap; its internal/service/elb/hosted_zone_id_data_source.go gives the same
+ * ALB/Classic ids) and kubernetes-sigs/external-dns provider/aws/aws.go (canonicalHostedZones, commit
+ * 2bf1bf8af2b70f23579f9147c1f7e9394f7f83d5), both citing the AWS page above. ap-east-2 and
+ * ap-southeast-6 are left out: only external-dns lists them, so no second source confirms their ids.
  */
 export const ELB_HOSTED_ZONE_IDS: Readonly<Record<LoadBalancerType, Readonly<Record<string, string>>>> = {
     [LoadBalancerType.Application]: {
@@ -30,6 +38,8 @@ export const ELB_HOSTED_ZONE_IDS: Readonly<Record<LoadBalancerType, Readonly<Rec
         "ap-southeast-2": "Z1GM3OXH4ZPM65",
         "ap-southeast-3": "Z08888821HLRG5A9ZRTER",
         "ap-southeast-4": "Z09517862IB2WZLPXG76F",
+        "ap-southeast-5": "Z06010284QMVVW7WO5J",
+        "ap-southeast-7": "Z0390008CMBRTHFGWBCB",
         "ca-central-1": "ZQSVJUPU6J1EY",
         "ca-west-1": "Z06473681N0SF6OS049SD",
         "cn-north-1": "Z1GDH35T77C1KE",
@@ -45,6 +55,7 @@ export const ELB_HOSTED_ZONE_IDS: Readonly<Record<LoadBalancerType, Readonly<Rec
         "il-central-1": "Z09170902867EHPV2DABU",
         "me-central-1": "Z08230872XQRWHG2XF6I",
         "me-south-1": "ZS929ML54UICD",
+        "mx-central-1": "Z023552324OKD1BB28BH5",
         "sa-east-1": "Z2P70J7HTTTPLU",
         "us-east-1": "Z35SXDOTRQ7X7K",
         "us-east-2": "Z3AADJGX6KTTL2",
@@ -65,6 +76,8 @@ export const ELB_HOSTED_ZONE_IDS: Readonly<Record<LoadBalancerType, Readonly<Rec
         "ap-southeast-2": "ZCT6FZBF4DROD",
         "ap-southeast-3": "Z01971771FYVNCOVWJU1G",
         "ap-southeast-4": "Z01156963G8MIIL7X90IV",
+        "ap-southeast-5": "Z026317210H9ACVTRO6FB",
+        "ap-southeast-7": "Z054363131YWATEMWRG5L",
         "ca-central-1": "Z2EPGBW3API2WT",
         "ca-west-1": "Z02754302KBB00W2LKWZ9",
         "cn-north-1": "Z3QFB96KMJ7ED6",
@@ -80,6 +93,7 @@ export const ELB_HOSTED_ZONE_IDS: Readonly<Record<LoadBalancerType, Readonly<Rec
         "il-central-1": "Z0313266YDI6ZRHTGQY4",
         "me-central-1": "Z00282643NTTLPANJJG2P",
         "me-south-1": "Z3QSRYVP46NYYV",
+        "mx-central-1": "Z02031231H3ID6HYJ9A7U",
         "sa-east-1": "ZTK26PT1VY4CU",
         "us-east-1": "Z26RNL4JYFTOTI",
         "us-east-2": "ZLMOA37VPKANP",

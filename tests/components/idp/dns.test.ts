@@ -24,8 +24,22 @@ describe("idp: DNS alias records (issue 13.5)", () => {
         assert.equal(new Set(Object.values(alb)).size, Object.keys(alb).length, "a zone id is listed for two regions");
     });
 
+    // Checked against hashicorp/terraform-provider-aws internal/service/elbv2/hosted_zone_id_data_source.go
+    // and kubernetes-sigs/external-dns provider/aws/aws.go (commit 2bf1bf8a), which agree on these.
+    it("lists the newer regions with the ids both sources give", () => {
+        const verified: Record<string, [alb: string, nlb: string]> = {
+            "ap-southeast-5": ["Z06010284QMVVW7WO5J", "Z026317210H9ACVTRO6FB"],
+            "ap-southeast-7": ["Z0390008CMBRTHFGWBCB", "Z054363131YWATEMWRG5L"],
+            "mx-central-1": ["Z023552324OKD1BB28BH5", "Z02031231H3ID6HYJ9A7U"],
+        };
+        for (const [region, [alb, nlb]] of Object.entries(verified)) {
+            assert.equal(canonicalHostedZoneId(LoadBalancerType.Application, region), alb, region);
+            assert.equal(canonicalHostedZoneId(LoadBalancerType.Network, region), nlb, region);
+        }
+    });
+
     it("refuses a region it has no zone id for, naming the table to extend, instead of guessing", () => {
-        assert.throws(() => canonicalHostedZoneId(LoadBalancerType.Network, "mx-central-1"), /no Elastic Load Balancing hosted zone id is known for network load balancers in region "mx-central-1"/);
+        assert.throws(() => canonicalHostedZoneId(LoadBalancerType.Network, "ap-east-2"), /no Elastic Load Balancing hosted zone id is known for network load balancers in region "ap-east-2"/);
     });
 
     // An AAAA alias would only answer for a dual-stack load balancer (ip address type dualstack); none

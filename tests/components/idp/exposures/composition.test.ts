@@ -154,9 +154,9 @@ describe("idp exposures: the IdpApplication component's own checks", () => {
             const args = platformArgs(loadConfig());
             const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
             new IdpApplication("zoned", { ...args.idp, provider, ingress: IngressKind.None, nlb: { scheme: LoadBalancerScheme.InternetFacing, sourceRanges: [] }, nodePort: undefined, nodePortSourceRanges: undefined,
-                loadBalancerController: provider, route53HostedZoneId: "Z0123456789EXAMPLEZONE", region: "mx-central-1" });
+                loadBalancerController: provider, route53HostedZoneId: "Z0123456789EXAMPLEZONE", region: "ap-east-2" });
         };
         const attempt = await attemptEvaluation({ stack: "dev", config: stackConfig("dev"), program });
-        assert.match(String(attempt.error), /zoned: route53HostedZoneId: no Elastic Load Balancing hosted zone id is known for network load balancers in region "mx-central-1"/);
+        assert.match(String(attempt.error), /zoned: route53HostedZoneId: no Elastic Load Balancing hosted zone id is known for network load balancers in region "ap-east-2"/);
     });
 });
