@@ -1,8 +1,5 @@
 // One measured run for the benchmark (offline/bench.ts), in its own process so wall time and peak
 // memory are those of a fresh `node`. Prints one JSON line: {"maxRssKb": N, "resources": N}.
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 
 /**
  * Loads exactly the SDK modules and submodules the program touches, as `require` loads them (the
@@ -26,15 +23,6 @@ async function run(mode: string, arg: string): Promise<number> {
     if (mode === "floor") {
         loadSdkFloor();
         return 0;
-    }
-    const { synthStack } = await import("./synth");
-    if (mode === "synth") {
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
-        try {
-            return (await synthStack(arg, out)).resourceCount;
-        } finally {
-            fs.rmSync(out, { recursive: true, force: true });
-        }
     }
     if (mode === "apps") {
         const { evaluate } = await import("./mockCloud");

@@ -121,7 +121,6 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     }
     if (nginx) addPod(INGRESS_NGINX_CONTROLLER.namespace, "ingress-nginx-admission-create-0", { ...INGRESS_NGINX_PODS.admission }, []);
 
-    const tiers = { publicSubnetCidrs: facts.publicSubnetCidrs, privateSubnetCidrs: facts.privateSubnetCidrs, intraSubnetCidrs: facts.intraSubnetCidrs };
     const externals: Record<string, string> = {
         "public LB subnet": host(facts.publicSubnetCidrs[0], 10),
         // Where internal load balancers are discovered: intra, or (two-tier layout) the pods' private subnets.
@@ -130,7 +129,7 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
         "internet service": "198.51.100.20",
         "instance metadata": "169.254.169.254",
         // The control plane's interface (API server, webhook caller) in the cluster's control-plane subnets.
-        "control plane": host(controlPlaneSubnetCidrs(tiers)[0], 5),
+        "control plane": host(controlPlaneSubnetCidrs(facts)[0], 5),
         "Pod Identity agent": POD_IDENTITY_AGENT.replace(/\/32$/, ""),
     };
     // NodePort clients keep their own addresses (externalTrafficPolicy Local): one from the first

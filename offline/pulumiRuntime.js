@@ -42,8 +42,6 @@ function loadProgramLikePulumi(root = ROOT, { tsNode = false } = {}) {
     return require(path.join(root, runtime.main));
 }
 
-module.exports = { projectRuntime, loadProgramLikePulumi };
-
 if (require.main === module) {
     const tsNode = process.argv.includes("--ts-node");
     if (tsNode) process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";

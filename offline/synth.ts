@@ -4,6 +4,7 @@ import * as path from "path";
 import { dump } from "js-yaml";
 import { Evaluation, PROJECT_ROOT, RecordedResource, evaluate, readStackConfig } from "./mockCloud";
 import { computeMatrix, renderMatrix, stackModel } from "./clusterModel";
+import { isKubernetesObject } from "./rules/kubernetes";
 import { estimateCost, renderCost } from "./cost";
 
 /** What resources.json holds for each resource. */
@@ -23,7 +24,7 @@ export function resourceEntry(r: RecordedResource) {
 /** Kubernetes objects the stack declares: custom kubernetes:* resources other than Helm releases. */
 export function kubernetesObjects(resources: readonly RecordedResource[]): Record<string, unknown>[] {
     return resources
-        .filter((r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"))
+        .filter(isKubernetesObject)
         .map((r) => r.inputs);
 }
 

@@ -74,4 +74,4 @@ Module._load = function (request, parent, isMain) {
     return originalLoad.apply(this, arguments);
 };
 
-module.exports = { DEFERRED, deferredModule };
+module.exports = { DEFERRED };

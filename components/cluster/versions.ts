@@ -14,7 +14,6 @@ export interface VersionDates {
 }
 
 export const SUPPORT_CALENDAR: Readonly<Record<string, VersionDates>> = data.calendar.versions;
-export const SUPPORT_CALENDAR_SOURCE = data.calendar.source;
 
 export enum SupportStatus {
     Standard = "standard",

@@ -11,13 +11,13 @@ import { Exposure, ExposureContext, ExposureKind, ExposurePlan } from "./exposur
 import { exposeNginxIngress, nginxCertificateProblems } from "./exposures/nginxIngress";
 import { exposeAlbIngress } from "./exposures/albIngress";
 import { exposeAlbGateway } from "./exposures/albGateway";
-import { NLB_SERVICE, exposeNlbService } from "./exposures/nlbService";
+import { exposeNlbService } from "./exposures/nlbService";
 import { ACM_DOMAIN_NAME_MAX, planExposures, requestsAcmCertificate } from "./exposures/plan";
 import { DatabaseMode, IngressKind, VolumeRetention } from "./types";
 import { NetworkPolicyArgs, idpTrafficIntent, internalExposureProblems, nodePortRangeProblems } from "./trafficIntent";
 import { generatePolicies } from "../networkPolicy/generator";
 import { deploymentAwaitSeconds } from "./rolloutTimeout";
-import { EnvVar, NODE_PORT_SERVICE, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, clusterIpPorts, containerEnv, duplicateServicePorts, envProblems, idpDeployment, idpService, idpServicePorts, namespaceLabels, namespaceProblem, nodePortPorts, programEnv, serviceFqdn } from "./workload";
+import { EnvVar, NLB_SERVICE, NODE_PORT_SERVICE, PROBE_PERIOD_SECONDS, ROLLOUT_MAX_SURGE, STARTUP_FAILURE_THRESHOLD, ResourceSettings, IDP_LABELS, IDP_NAME, IDP_SELECTOR, clusterIpPorts, containerEnv, duplicateServicePorts, envProblems, idpDeployment, idpService, idpServicePorts, namespaceLabels, namespaceProblem, nodePortPorts, programEnv, serviceFqdn } from "./workload";
 import { withPreviousType } from "../aliases";
 
 export * from "./types";
@@ -223,7 +223,8 @@ export class IdpApplication extends pulumi.ComponentResource {
                 exposures: plans.map((p) => p.traffic),
                 nodePortClients: args.nodePort !== undefined ? args.nodePortSourceRanges : undefined,
                 inClusterDatastores: args.database.mode === DatabaseMode.InCluster,
-                routes: args.ingress === IngressKind.Nginx ? args.nginx?.extraRoutes : undefined,
+                // Read only for the NGINX proxy; exposureProblems refuses routes with any other ingress.
+                routes: args.nginx?.extraRoutes,
             }, args.networkPolicies);
             for (const policy of generatePolicies(intent)) {
                 new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.metadata.name}`, policy, inNs);

@@ -118,15 +118,6 @@ export function parseRoute(text: string): { route?: Route; problems: string[] } 
 /** A route as it is written in config. */
 export const formatRoute = (r: Route) => `${r.path}=${r.service}:${r.port}${r.backend ? ` -> ${showLabels(r.backend.podLabels)}:${r.backend.port}` : ""}`;
 
-/** Parses extra routes (see parseRoute); throws on the first malformed one. */
-export function parseRoutes(entries: readonly string[]): Route[] {
-    return entries.map((e) => {
-        const { route, problems } = parseRoute(e);
-        if (!route) throw new Error(`extra route ${JSON.stringify(e)} ${problems.join("; ")}`);
-        return route;
-    });
-}
-
 /** The pods of the IdP namespace an extra route must never select: the policy would open its port on them. */
 export const NAMESPACE_PODS: readonly { what: string; labels: Record<string, string> }[] = [
     { what: "the IdP's pods", labels: IDP_LABELS },

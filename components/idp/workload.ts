@@ -192,9 +192,6 @@ export function duplicateServicePorts(services: Readonly<Record<string, readonly
     return found;
 }
 
-/** Env vars the program fills from the datastores' Secrets: no plain value may replace them. */
-export const SECRET_ENV_NAMES = ["SPRING_DATASOURCE_PASSWORD", "SPRING_DATA_REDIS_PASSWORD"] as const;
-
 /**
  * The env vars the program sets in the IdP container, in this order: where the datastores are
  * (the `postgres` and `redis` Services of the namespace) and, in-cluster, the user and the

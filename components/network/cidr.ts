@@ -9,16 +9,20 @@ export interface Ipv4Cidr {
 
 const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-/** Parses "a.b.c.d/n"; returns undefined unless it is a canonical IPv4 CIDR (no host bits set). */
-export function parseCidr(text: string): Ipv4Cidr | undefined {
+/** "a.b.c.d/n" as an address and a prefix length, host bits and all; undefined unless well formed. */
+function parseAddress(text: string): { address: number; prefix: number } | undefined {
     const m = CIDR_PATTERN.exec(text);
     if (!m) return undefined;
     const octets = m.slice(1, 5).map(Number);
     const prefix = Number(m[5]);
     if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-    const base = octets.reduce((acc, o) => acc * 256 + o, 0);
-    if (base % blockSize(prefix) !== 0) return undefined;
-    return { base, prefix };
+    return { address: octets.reduce((acc, o) => acc * 256 + o, 0), prefix };
+}
+
+/** Parses "a.b.c.d/n"; returns undefined unless it is a canonical IPv4 CIDR (no host bits set). */
+export function parseCidr(text: string): Ipv4Cidr | undefined {
+    const masked = parseCidrMasked(text);
+    return masked && masked.base === parseAddress(text)!.address ? masked : undefined;
 }
 
 /**
@@ -27,11 +31,8 @@ export function parseCidr(text: string): Ipv4Cidr | undefined {
  * StrictIPCIDRValidation gate refuses host bits).
  */
 export function parseCidrMasked(text: string): Ipv4Cidr | undefined {
-    const m = CIDR_PATTERN.exec(text);
-    if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) return undefined;
-    const prefix = Number(m[5]);
-    const address = m.slice(1, 5).map(Number).reduce((acc, o) => acc * 256 + o, 0);
-    return { base: address - (address % blockSize(prefix)), prefix };
+    const parsed = parseAddress(text);
+    return parsed && { base: parsed.address - (parsed.address % blockSize(parsed.prefix)), prefix: parsed.prefix };
 }
 
 /** Why `text` is not a canonical CIDR, or undefined when it is one. */

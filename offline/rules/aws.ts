@@ -1,7 +1,7 @@
 // AWS API limits the program's resources must meet, enforced offline per resource type. Each rule
 // cites where AWS defines it (the service's API reference or quota page). Pure: recorded
 // resources in, violations out.
-import { ResourceView, RuleViolation } from "./types";
+import { ResourceView, RuleViolation, known } from "./types";
 import { showValue } from "../../config/values";
 import { parseArn, partitionOf } from "../../config/arn";
 import { ELB_HOSTED_ZONE_IDS, LoadBalancerType } from "../../components/idp/dns";
@@ -13,8 +13,6 @@ type Obj = any;
 export const AUTO_NAME_SUFFIX = 8;
 /** The AWS provider's name_prefix: the prefix plus a 26-character unique id (terraform-plugin-sdk id.PrefixedUniqueId). */
 export const NAME_PREFIX_SUFFIX = 26;
-
-const known = (v: unknown): v is string => typeof v === "string" && v !== "[unknown]" && v !== "[secret]";
 
 interface NameRule {
     /** Input holding the name (`name`, `nodeGroupName`...). */

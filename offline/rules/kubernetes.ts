@@ -3,7 +3,7 @@
 // pkg/api/validation/objectmeta.go for annotation size, and kubernetes pkg/apis/core/validation
 // (validation.go) for containers, ports, resources and probes. Pure: recorded resources in,
 // violations out; Pod Security Admission is in podSecurity.ts.
-import { ResourceView, RuleViolation } from "./types";
+import { ResourceView, RuleViolation, known } from "./types";
 import { dns1035LabelProblem, dns1123LabelProblem, dns1123SubdomainProblem, labelValueProblem, portNameProblem, qualifiedNameProblem } from "../../components/kubernetesNames";
 import { showValue } from "../../config/values";
 import { parseQuantity } from "../../config/quantity";
@@ -56,11 +56,9 @@ export function podTemplate(kind: string, obj: Obj): { path: string; metadata: O
     }
 }
 
-const known = (v: unknown): v is string => typeof v === "string" && v !== "[unknown]" && v !== "[secret]";
-
 /** Kubernetes objects the program registers (custom kubernetes:* resources other than Helm releases and providers). */
 export function isKubernetesObject(r: ResourceView): boolean {
-    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/") && !r.type.startsWith("pulumi:providers:");
+    return r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/");
 }
 
 /** Pulumi auto-names Kubernetes objects without metadata.name: the resource name, '-', 8 random characters. */

@@ -15,6 +15,9 @@ export interface RuleViolation {
     source: string;
 }
 
+/** A value the mocked cloud knows: not its placeholders for values only the cloud or a secret holds. */
+export const known = (v: unknown): v is string => typeof v === "string" && v !== "[unknown]" && v !== "[secret]";
+
 /** The slice of a recorded resource the rules read. */
 export interface ResourceView {
     urn: string;

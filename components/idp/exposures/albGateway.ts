@@ -6,7 +6,7 @@ import { LoadBalancerScheme } from "../../addons/types";
 import { LoadBalancerType } from "../dns";
 import { TLS13_POLICY } from "../loadBalancing";
 import { ReadinessGate } from "../rolloutTimeout";
-import { IDP_LABELS, IDP_NAME } from "../workload";
+import { IDP_LABELS, IDP_NAME, SERVICE_HTTP_PORT } from "../workload";
 import { Exposure, ExposureContext, ExposureKind, ExposurePlan, k8sOptions } from "./types";
 
 const GATEWAY_API = "gateway.networking.k8s.io/v1" as const;
@@ -71,7 +71,7 @@ export function httpsRoute(namespace: string, host: string) {
         spec: {
             parentRefs: [parentRef("https")],
             hostnames: [host],
-            rules: [{ backendRefs: [{ name: IDP_NAME, port: 80 }] }],
+            rules: [{ backendRefs: [{ name: IDP_NAME, port: SERVICE_HTTP_PORT }] }],
         },
     };
 }

@@ -48,8 +48,6 @@ export function exposeNginxIngress(ctx: ExposureContext, a: NginxExposureArgs): 
             stringData: { "tls.crt": pulumi.secret(a.tls.certificate), "tls.key": pulumi.secret(a.tls.privateKey) },
         }, k8sOptions(ctx)));
     } else {
-        const problems = nginxCertificateProblems(a);
-        if (problems.length > 0) throw new Error(`${ctx.name}: ${problems.join("; ")}`);
         // cert-manager fails a Certificate whose issuer does not exist yet and retries only with
         // back-off, so the Certificate waits for the very ClusterIssuer it names.
         const issuer = a.clusterIssuers?.[a.clusterIssuer];

@@ -8,7 +8,6 @@ import { ReadinessGate } from "../rolloutTimeout";
 import { NLB_PORTS, NLB_SERVICE, idpService } from "../workload";
 import { Exposure, ExposureContext, ExposureKind, ExposurePlan, k8sOptions, statusHostname } from "./types";
 
-export { NLB_SERVICE } from "../workload";
 
 export interface NlbExposureArgs {
     scheme: LoadBalancerScheme;
