@@ -167,7 +167,8 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
     const dns = pods.find((p) => p.labels["k8s-app"] === "kube-dns")!;
     probe(idp, podRef(dns), 53, "IdP -> kube-dns (UDP)", "UDP");
     probe(idp, podRef(dns), 53, "IdP -> kube-dns (TCP)");
-    for (const p of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
+    const idpSidePods = pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp);
+    for (const p of idpSidePods) {
         for (const port of p.ports) probe(idp, podRef(p), port.port, `IdP -> ${p.name}:${port.port}`, port.protocol);
     }
     for (const [name, ip] of Object.entries(externals).filter(([k]) => k.startsWith("managed"))) probe(idp, { ip }, name.endsWith("postgres") ? 5432 : 6379, `IdP -> ${name}`);
@@ -187,15 +188,9 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
         for (const port of [httpPort, managementPort].filter((p) => !routePorts.includes(p))) probe(podRef(controller!), target, port, `ingress-nginx-controller-0 -> ${b.service}-0:${port} (not a route's port)`);
         for (const { path, port } of b.ports.filter((p) => p.port !== httpPort)) probe(podRef(controller!), idp, port, `ingress-nginx-controller-0 -> IdP on route ${path}'s port ${port}`);
     }
-    // Who reaches the other pods of the IdP namespace.
-    for (const target of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
-        for (const port of target.ports) {
-            for (const [from, label] of sources.filter(([f]) => f !== podRef(target))) probe(from, podRef(target), port.port, `${label} -> ${target.name}:${port.port}`, port.protocol);
-        }
-    }
-    // The add-on namespaces: who reaches each controller and webhook port, and where each pod may go.
+    // Who reaches the other pods of the IdP namespace, and each add-on controller and webhook port.
     const addonPods = pods.filter((x) => x.namespace !== idpNamespace && ["cert-manager", INGRESS_NGINX_CONTROLLER.namespace, "kube-system"].includes(x.namespace) && x !== dns);
-    for (const target of addonPods) {
+    for (const target of [...idpSidePods, ...addonPods]) {
         for (const port of target.ports) {
             for (const [from, label] of sources.filter(([f]) => f !== podRef(target))) probe(from, podRef(target), port.port, `${label} -> ${target.name}:${port.port}`, port.protocol);
         }
@@ -211,7 +206,7 @@ export function buildClusterModel(resources: readonly RecordedResource[], facts:
         probe(podRef(from), { ip: externals["instance metadata"] }, 80, `${label} -> instance metadata`);
         probe(podRef(from), "unrelated/workload-0", 8080, `${label} -> unrelated workload`);
         probe(podRef(from), idp, httpPort, `${label} -> IdP http`);
-        for (const target of pods.filter((x) => x.namespace === idpNamespace && podRef(x) !== idp)) {
+        for (const target of idpSidePods) {
             for (const port of target.ports) probe(podRef(from), podRef(target), port.port, `${label} -> ${target.name}:${port.port}`, port.protocol);
         }
     }
