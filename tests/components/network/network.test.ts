@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import { EXISTING_VPC_OVERRIDES } from "../../config/badConfigCases";
-import { evaluateStack, ofType, only } from "../../harness";
+import { evaluateStack, ofType, only, shippedStack } from "../../harness";
 
 describe("network: the VPC per stack", () => {
     it("dev: a VPC with public, private and intra subnets in 2 zones and one shared NAT gateway", async () => {
-        const { resources } = await evaluateStack("dev");
+        const { resources } = await shippedStack("dev");
         assert.equal(only(resources, "aws:ec2/vpc:Vpc").inputs.cidrBlock, "10.10.0.0/16");
         const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
         assert.deepEqual(subnets.map((s) => [s.name, s.inputs.availabilityZone, s.inputs.cidrBlock]), [
@@ -24,7 +24,7 @@ describe("network: the VPC per stack", () => {
     });
 
     it("prod: 3 zones, one NAT gateway per zone, each private subnet routed through its own zone's", async () => {
-        const { resources } = await evaluateStack("prod");
+        const { resources } = await shippedStack("prod");
         const nats = ofType(resources, "aws:ec2/natGateway:NatGateway");
         assert.deepEqual(nats.map((n) => n.name), ["idp-prod-network-nat-us-east-1a", "idp-prod-network-nat-us-east-1b", "idp-prod-network-nat-us-east-1c"]);
         for (const zone of ["us-east-1a", "us-east-1b", "us-east-1c"]) {
@@ -36,7 +36,7 @@ describe("network: the VPC per stack", () => {
     // LBC docs (subnet discovery): kubernetes.io/role/elb=1 for internet-facing, kubernetes.io/role/internal-elb=1
     // for internal load balancers. Issue 15: internal-elb moves to intra so internal LBs never share the pods' subnets.
     it("tags subnets for load balancer discovery: elb on public, internal-elb on intra (not on private, where pods live)", async () => {
-        const { resources } = await evaluateStack("prod");
+        const { resources } = await shippedStack("prod");
         for (const s of ofType(resources, "aws:ec2/subnet:Subnet")) {
             const tags = s.inputs.tags as Record<string, string>;
             const tier = /-(public|private|intra)-/.exec(s.name)![1];
@@ -48,7 +48,7 @@ describe("network: the VPC per stack", () => {
     });
 
     it("intra subnets have no route out (their route table holds only the implicit local route)", async () => {
-        const { resources } = await evaluateStack("prod");
+        const { resources } = await shippedStack("prod");
         const rt = only(resources, "aws:ec2/routeTable:RouteTable", "-intra");
         assert.equal(rt.inputs.routes, undefined);
         const associations = ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => a.inputs.routeTableId === `mock-id-${rt.name}`);
@@ -56,7 +56,7 @@ describe("network: the VPC per stack", () => {
     });
 
     it("the cluster's control-plane subnets are the intra subnets; nodes stay in the private ones", async () => {
-        const { resources } = await evaluateStack("prod");
+        const { resources } = await shippedStack("prod");
         const cluster = only(resources, "eks:index:Cluster");
         assert.deepEqual(cluster.inputs.subnetIds, ["us-east-1a", "us-east-1b", "us-east-1c"].map((z) => `mock-id-idp-prod-network-intra-${z}`));
         // eks.Cluster forms vpcConfig.subnetIds from subnetIds, or else public + private: never both.
@@ -81,7 +81,7 @@ describe("network: the VPC per stack", () => {
     });
 
     it("routes public subnets to the internet gateway", async () => {
-        const { resources } = await evaluateStack("dev");
+        const { resources } = await shippedStack("dev");
         const igw = only(resources, "aws:ec2/internetGateway:InternetGateway");
         assert.deepEqual(only(resources, "aws:ec2/routeTable:RouteTable", "-public").inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: `mock-id-${igw.name}` }]);
         assert.equal(ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => a.name.includes("-public-")).length, 2);
@@ -101,7 +101,7 @@ describe("network: the VPC per stack", () => {
     });
 
     it("exports VPC and subnet ids and CIDRs per tier", async () => {
-        const { outputs } = await evaluateStack("prod");
+        const { outputs } = await shippedStack("prod");
         assert.equal(outputs.vpcCidr, "10.20.0.0/16");
         assert.deepEqual(outputs.publicSubnetCidrs, ["10.20.224.0/22", "10.20.228.0/22", "10.20.232.0/22"]);
         assert.equal((outputs.privateSubnetIds as string[]).length, 3);

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { ResourceView } from "../../../offline/rules/types";
+import { resourceView } from "./fixtures";
 import { accessEntryViolations, arnViolations, creatorPrincipal, elbDnsTarget, policyPartitionViolations, pulumiEksChildNames, resourceViolations, route53Violations } from "../../../offline/rules/aws";
 
-const res = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs });
+const res = resourceView;
 const region = "us-east-1";
 
 describe("offline rules: AWS", () => {

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
-import { ResourceView } from "../../../offline/rules/types";
+import { resourceView } from "./fixtures";
 import { portNameProblem, qualifiedNameProblem } from "../../../components/kubernetesNames";
 import { clusterViolations, objectViolations } from "../../../offline/rules/kubernetes";
 import { parseQuantity } from "../../../config/quantity";
 
-const obj = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ urn: `urn:pulumi:test::p::${type}::${name}`, type, name, custom: true, inputs });
+const obj = resourceView;
 const deployment = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: "web", namespace: "apps" }) =>
     obj("kubernetes:apps/v1:Deployment", "web", { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: { template: { metadata: { labels: { app: "web" } }, spec } } });
 
